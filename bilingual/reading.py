@@ -1,0 +1,214 @@
+"""Bytes to text: encodings, and the three input formats (txt, docx, html).
+
+Every failure is a `BilingualError` naming the file, so the CLI can print one line.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BilingualError
+
+# Encodings a Chinese news file is realistically in. Restricting the detector to these
+# keeps it from "finding" Cyrillic or Latin-1 in short GBK files.
+CANDIDATE_ENCODINGS = ["utf_8", "gb18030", "big5", "big5hkscs", "utf_16", "utf_32"]
+
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Control characters other than tab/newline/CR/form feed: a decoded text full of them is binary.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+DOCX_SUFFIXES = {".docx"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+
+
+@dataclass
+class Source:
+    """A document's text as read, before any normalisation."""
+
+    name: str  # what error messages and outputs call it: the path, or "<stdin>"
+    stem: str
+    text: str
+    encoding: str
+    format: str  # "txt", "docx" or "html"
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Decode a text file's bytes; returns (text, encoding name)."""
+    if not data.strip():
+        raise BilingualError("the file is empty", name, "give an article with Chinese text")
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise BilingualError(
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding}",
+                    name,
+                    "re-save the file as UTF-8",
+                ) from exc
+    if b"\x00" in data:
+        raise BilingualError(
+            "looks like a binary file, not text", name, "give a .txt, .docx or .html article"
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
+    if best is None:
+        raise BilingualError(
+            "cannot tell the text encoding (tried UTF-8/16, GB18030/GBK/GB2312, Big5)",
+            name,
+            "re-save the file as UTF-8",
+        )
+    return str(best), best.encoding
+
+
+def check_text(text: str, name: str) -> str:
+    if not text.strip():
+        raise BilingualError("the file is empty", name, "give an article with Chinese text")
+    if len(CONTROL_RE.findall(text)) > max(3, len(text) // 100):
+        raise BilingualError(
+            "looks like a binary file, not text", name, "give a .txt, .docx or .html article"
+        )
+    if not CJK_RE.search(text):
+        raise BilingualError(
+            "contains no Chinese text", name, "bilingual translates Chinese articles into English"
+        )
+    return text
+
+
+def read_docx(path: Path, name: str) -> str:
+    import zipfile
+
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise BilingualError(
+            "is not a readable .docx file", name, "open and re-save it in Word or LibreOffice"
+        ) from exc
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+# Elements whose text is never article content.
+HTML_DROP = ("script", "style", "noscript", "nav", "footer", "header", "aside", "form", "iframe")
+HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "div",
+               "dd", "dt", "section", "article", "center", "figcaption"}
+
+
+def html_to_text(markup: str) -> str:
+    """The article body of a saved news page, one block element a line."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except Exception:  # lxml raises several types for hopeless markup
+        return ""
+    for bad in root.xpath("|".join(f"//{tag}" for tag in HTML_DROP)):
+        bad.drop_tree()
+    container = _article_container(root)
+    lines: list[str] = []
+    h1 = container.xpath(".//h1")
+    if not h1:
+        titles = root.xpath("//title")
+        if titles and titles[0].text_content().strip():
+            lines.append(titles[0].text_content().strip())
+    for el in container.iter():
+        if not isinstance(el.tag, str) or el.tag not in HTML_BLOCKS:
+            continue
+        # only the innermost blocks, so that nested divs don't repeat their children's text
+        if any(isinstance(c.tag, str) and c.tag in HTML_BLOCKS for c in el.iterdescendants()):
+            own = (el.text or "").strip()
+            if own:
+                lines.append(own)
+            continue
+        text = el.text_content().strip()
+        if text:
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def _article_container(root):  # type: ignore[no-untyped-def]
+    """The element holding the article: <article>, else the block with the most <p> text."""
+    articles = root.xpath("//article")
+    if articles:
+        return articles[0]
+    best, best_len = None, 0
+    for el in root.xpath("//*[p]"):
+        length = sum(len(p.text_content()) for p in el.xpath("./p"))
+        if length > best_len:
+            best, best_len = el, length
+    if best is None:
+        bodies = root.xpath("//body")
+        return bodies[0] if bodies else root
+    # keep the page's h1 title, which usually sits just above the paragraph container
+    parent = best.getparent()
+    if parent is not None and not best.xpath(".//h1") and parent.xpath(".//h1"):
+        return parent
+    return best
+
+
+def read_html_bytes(data: bytes, name: str) -> tuple[str, str]:
+    declared = META_CHARSET_RE.search(data[:4096])
+    text = encoding = None
+    if declared:
+        try:
+            encoding = declared.group(1).decode("ascii").lower()
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        text, encoding = decode_bytes(data, name)
+    return html_to_text(text), str(encoding)
+
+
+def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
+    """Read one article from a path ("-" is standard input)."""
+    name = str(path)
+    if name == "-":
+        data = stdin if stdin is not None else sys.stdin.buffer.read()
+        if data.lstrip()[:1] == b"<":
+            text, encoding = read_html_bytes(data, "<stdin>")
+            return Source("<stdin>", "stdin", check_text(text, "<stdin>"), encoding, "html")
+        text, encoding = decode_bytes(data, "<stdin>")
+        return Source("<stdin>", "stdin", check_text(text, "<stdin>"), encoding, "txt")
+    p = Path(path)
+    if not p.exists():
+        raise BilingualError("no such file", name, "check the path")
+    if p.is_dir():
+        raise BilingualError("is a directory, not a file", name, "give an article file")
+    suffix = p.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise BilingualError(
+            f"unsupported file type '{suffix}'", name, "give a .txt, .docx, .html or .htm file"
+        )
+    try:
+        if suffix in DOCX_SUFFIXES:
+            return Source(name, p.stem, check_text(read_docx(p, name), name), "docx", "docx")
+        data = p.read_bytes()
+    except PermissionError as exc:
+        raise BilingualError("permission denied", name, "check the file's permissions") from exc
+    if suffix in HTML_SUFFIXES:
+        text, encoding = read_html_bytes(data, name)
+        return Source(name, p.stem, check_text(text, name), encoding, "html")
+    text, encoding = decode_bytes(data, name)
+    return Source(name, p.stem, check_text(text, name), encoding, "txt")

@@ -1,0 +1,30 @@
+"""JSON Lines: one object per segment. The field names are a public interface (see README)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from ..records import Segment
+
+# Fields of `bilingual segment --format jsonl`; later stages add ALIGNED_FIELDS.
+SEGMENT_FIELDS = ("id", "kind", "para", "index", "line", "zh", "zh_simplified", "zh_display",
+                  "translate", "meta")
+ALIGNED_FIELDS = (*SEGMENT_FIELDS, "en", "engine", "from_tm", "origin", "status", "terms", "flags")
+
+
+def segment_record(seg: Segment, fields: Iterable[str] = SEGMENT_FIELDS) -> dict[str, Any]:
+    data = seg.to_dict()
+    return {name: data[name] for name in fields}
+
+
+def dumps(segments: Iterable[Segment], fields: Iterable[str] = SEGMENT_FIELDS) -> str:
+    fields = tuple(fields)
+    return "".join(
+        json.dumps(segment_record(seg, fields), ensure_ascii=False) + "\n" for seg in segments
+    )
+
+
+def loads(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bilingual.normalize import normalize, normalize_with_map
+
+
+def test_spaces_and_zero_width() -> None:
+    assert normalize("\u3000\u3000党员\u200b干部\u00a0") == "党员干部"
+    assert normalize("a\u3000 b") == "a b"
+
+
+def test_stray_spaces_between_single_characters() -> None:
+    assert normalize("安 阳 市 委") == "安阳市委"
+    assert normalize("党员 ，干部") == "党员，干部"
+
+
+def test_deliberate_separator_kept() -> None:
+    assert normalize("以疫情为令 靠前指挥打硬战") == "以疫情为令 靠前指挥打硬战"
+    assert normalize("记者 尚丽娟") == "记者 尚丽娟"
+
+
+def test_halfwidth_punctuation_in_chinese_context() -> None:
+    assert normalize("安阳:党员干部勇担当,抗疫一线党旗红") == "安阳：党员干部勇担当，抗疫一线党旗红"
+    assert normalize("有多少人?") == "有多少人？"
+    assert normalize("各县(市)区委") == "各县（市）区委"
+
+
+def test_numbers_times_urls_untouched() -> None:
+    assert normalize("2020-02-01 13:07") == "2020-02-01 13:07"
+    assert normalize("见 http://a.cn/x?y=1,2") == "见 http://a.cn/x?y=1,2"
+    assert normalize("增长6.3%") == "增长6.3%"
+
+
+ALPHABET = "党员干部安阳市 \u3000\u00a0\u200b,:?!()，。abc12"
+
+
+@given(st.text(alphabet=ALPHABET, max_size=60))
+def test_map_points_back_to_the_original(text: str) -> None:
+    normal, origin = normalize_with_map(text)
+    assert len(normal) == len(origin)
+    assert origin == sorted(origin)
+    for ch, i in zip(normal, origin):
+        src = text[i]
+        # each kept character is the original, or its cleaned-up form
+        assert ch == src or ch == " " or normalize_with_map(src)[0] in ("", ch) or ch in "，：？！（）"
