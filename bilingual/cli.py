@@ -97,6 +97,184 @@ def segment(
             _write_or_print(render_listing(article), output)
 
 
+class EngineName(str, Enum):
+    argos = "argos"
+    none = "none"
+
+
+class Device(str, Enum):
+    cpu = "cpu"
+    cuda = "cuda"
+    auto = "auto"
+
+
+def _open_tm(tm_path: Path | None, no_tm: bool):  # -> TranslationMemory | None
+    if no_tm:
+        return None
+    from .tm import TranslationMemory, default_path
+
+    return TranslationMemory(tm_path or default_path())
+
+
+@app.command()
+def translate(
+    paths: list[str] = typer.Argument(..., help="Article files (.txt, .docx, .html)."),
+    out: Path = typer.Option(Path("output"), "--output", "-o", help="Output folder."),
+    engine: EngineName = typer.Option(EngineName.argos, "--engine", "-e", help="MT engine."),
+    beam_size: int = typer.Option(4, "--beam-size", min=1, help="Beam width (Argos default 4)."),
+    threads: int = typer.Option(0, "--threads", min=0, help="Intra-op threads (0: automatic)."),
+    device: Device = typer.Option(Device.cpu, "--device", help="Where the model runs."),
+    tm_path: Path | None = typer.Option(None, "--tm", help="Translation memory (SQLite) file."),
+    no_tm: bool = typer.Option(False, "--no-tm", help="Neither read nor write a TM."),
+    zh_script: Script = typer.Option(Script.auto, "--zh-script", help="Chinese script shown."),
+) -> None:
+    """Translate articles into English; writes <out>/<stem>/<stem>.aligned.jsonl."""
+    with user_errors():
+        from .engines import create_engine
+        from .pipeline import translate_files
+
+        options = {"beam_size": beam_size, "threads": threads, "device": device.value}
+        mt = create_engine(engine.value, **(options if engine is EngineName.argos else {}))
+        tm = _open_tm(tm_path, no_tm)
+        try:
+            result = translate_files(paths, out, mt, tm, zh_script.value)
+        finally:
+            if tm is not None:
+                tm.close()
+        stats = result.stats
+        for art in result.articles:
+            typer.echo(f"{art.path}: {art.segments} segments, {art.translated} translated, "
+                       f"{art.from_tm} from TM -> {art.outputs[0]}")
+        typer.echo(f"engine {mt.describe()}: {stats.engine_sources} sentences translated, "
+                   f"{stats.from_tm} of {stats.segments} segments from TM, "
+                   f"{result.seconds:.2f} s")
+
+
+models_app = typer.Typer(no_args_is_help=True, help="Argos zh→en model packages.")
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list(
+    offline: bool = typer.Option(False, "--offline", help="Do not ask the package index."),
+) -> None:
+    """Installed packages, and the zh→en packages the index offers (when online)."""
+    with user_errors():
+        from .errors import BilingualError
+        from .models import (
+            available_packages,
+            describe,
+            index_url,
+            installed_packages,
+            packages_dir,
+        )
+
+        typer.echo(f"installed in {packages_dir()}:")
+        installed = installed_packages()
+        for pkg in installed:
+            info = describe(pkg)
+            usable = "  (used for zh→en)" if (info.from_code, info.to_code) == ("zh", "en") else ""
+            typer.echo(f"  {info.name}  {info.from_code}→{info.to_code}  v{info.version}{usable}")
+        if not installed:
+            typer.echo("  (none)")
+        if offline:
+            return
+        try:
+            available = available_packages()
+        except BilingualError as exc:
+            typer.echo(f"available: unknown: {exc}")
+            return
+        typer.echo(f"available from {index_url()}:")
+        for info in available:
+            typer.echo(f"  {info.name}  v{info.version}")
+        if not available:
+            typer.echo("  (no zh→en package listed)")
+
+
+@models_app.command("install")
+def models_install(
+    from_file: Path | None = typer.Option(None, "--from", help="Install this .argosmodel file."),
+) -> None:
+    """Install the zh→en package: downloaded from the index, or from a file."""
+    with user_errors():
+        from .models import describe, install_from_file, install_from_index
+
+        if from_file is not None:
+            pkg = install_from_file(from_file)
+        else:
+            bar = None
+
+            def progress(done: int, total: int) -> None:
+                nonlocal bar
+                if bar is None:
+                    bar = typer.progressbar(length=total or None, label="downloading",
+                                            file=sys.stderr)
+                    bar.__enter__()
+                bar.update(done - bar.pos)
+
+            try:
+                pkg = install_from_index(progress=progress)
+            finally:
+                if bar is not None:
+                    bar.__exit__(None, None, None)
+        info = describe(pkg)
+        typer.echo(f"installed {info.name} {info.from_code}→{info.to_code} v{info.version} "
+                   f"in {info.path}")
+
+
+tm_app = typer.Typer(no_args_is_help=True, help="The translation memory.")
+app.add_typer(tm_app, name="tm")
+
+
+class TmFormat(str, Enum):
+    tmx = "tmx"
+    tsv = "tsv"
+
+
+@tm_app.command("stats")
+def tm_stats(tm_path: Path | None = typer.Option(None, "--tm", help="TM file.")) -> None:
+    """How many units the translation memory holds, by origin and engine."""
+    with user_errors():
+        tm = _open_tm(tm_path, False)
+        stats = tm.stats()
+        tm.close()
+        typer.echo(f"{stats['path']}: {stats['units']} units for {stats['sources']} sources "
+                   f"({stats['mt']} mt, {stats['human']} human), {stats['bytes']} bytes")
+        for name, count in stats["by_engine"].items():
+            typer.echo(f"  {count:>7}  {name}")
+
+
+@tm_app.command("export")
+def tm_export(
+    fmt: TmFormat = typer.Option(TmFormat.tmx, "--format", "-f", help="tmx or tsv."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here, not stdout."),
+    tm_path: Path | None = typer.Option(None, "--tm", help="TM file."),
+) -> None:
+    """Export the translation memory as TMX 1.4b or TSV."""
+    with user_errors():
+        from .render.tmx import TmxUnit, render_tmx
+        from .render.tsv import render_tsv
+
+        tm = _open_tm(tm_path, False)
+        units = list(tm.units())
+        tm.close()
+        if fmt is TmFormat.tmx:
+            data = render_tmx(TmxUnit(u.source, u.target, {
+                "x-origin": u.origin, "x-engine": u.engine, "x-model": u.model}, u.created)
+                for u in units)
+            if output is None:
+                sys.stdout.buffer.write(data)
+            else:
+                from .fileio import atomic_write_bytes
+
+                atomic_write_bytes(output, data)
+            return
+        header = ("source", "target", "origin", "engine", "model", "glossary", "created", "updated")
+        rows = ((u.source, u.target, u.origin, u.engine, u.model, u.glossary, u.created,
+                 u.updated) for u in units)
+        _write_or_print(render_tsv(header, rows), output)
+
+
 def main() -> None:
     app()
 

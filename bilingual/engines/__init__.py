@@ -1,0 +1,28 @@
+"""Translation engines behind one small interface (see `base.Engine`).
+
+`create_engine` is the one place that knows every engine's name; an HTTP engine is added by
+writing a `base.Engine` subclass and one branch here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import BilingualError
+from .base import Engine
+
+ENGINE_NAMES = ("argos", "none")
+
+
+def create_engine(name: str, *, packages: Path | None = None, **options: object) -> Engine:
+    if name == "none":
+        from .none import NoneEngine
+
+        return NoneEngine()
+    if name == "argos":
+        from ..models import require_zh_en
+        from .argos import ArgosEngine, ArgosOptions
+
+        return ArgosEngine(require_zh_en(packages), ArgosOptions(**options))  # type: ignore[arg-type]
+    raise BilingualError(f"unknown engine '{name}'", "--engine",
+                         f"use one of {', '.join(ENGINE_NAMES)}")

@@ -1,0 +1,164 @@
+"""Argos Translate models, decoded with CTranslate2 directly, in batches.
+
+We use an installed Argos package's files (CTranslate2 `model/`, its tokenizer, its
+`target_prefix`) and Argos's own decoding settings, but not `argostranslate.translate`: that
+re-splits sentences with a model it downloads (impossible offline) and decodes one paragraph
+at a time. Here every segment of every article goes through `translate_batch` together,
+sorted by length so that each batch pads little.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import BilingualError
+from .base import Engine
+
+# Argos's decoding settings (argostranslate.translate.apply_packaged_translation).
+ARGOS_LENGTH_PENALTY = 0.2
+ARGOS_BEAM_SIZE = 4
+
+
+@dataclass
+class ArgosOptions:
+    beam_size: int = ARGOS_BEAM_SIZE
+    threads: int = 0  # intra-op threads; 0 lets CTranslate2 choose
+    device: str = "cpu"  # cpu, cuda, auto
+    compute_type: str = "auto"  # auto: int8 where the CPU supports it
+    max_batch_tokens: int = 2048
+    # Decoding stops at length_ratio * source tokens + length_extra: a real model emits its
+    # end token long before; the cap guards against repetition loops.
+    length_ratio: float = 3.0
+    length_extra: int = 10
+    max_length: int = 512
+
+
+def resolve_device(device: str) -> str:
+    import ctranslate2
+
+    if device == "auto":
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise BilingualError("no CUDA device is available", "--device cuda",
+                             "use --device cpu or --device auto")
+    return device
+
+
+def resolve_compute_type(device: str, compute_type: str) -> str:
+    import ctranslate2
+
+    if compute_type != "auto":
+        return compute_type
+    supported = ctranslate2.get_supported_compute_types(device)
+    if device == "cpu":
+        return "int8" if "int8" in supported else "default"
+    return "int8_float16" if "int8_float16" in supported else "default"
+
+
+class ArgosEngine(Engine):
+    name = "argos"
+
+    def __init__(self, package: Any, options: ArgosOptions | None = None) -> None:
+        """`package` is an installed `argostranslate.package.Package`."""
+        self.package = package
+        self.options = options or ArgosOptions()
+        self._translator: Any = None
+        self.load_seconds = 0.0
+        self.device = ""
+        self.compute_type = ""
+        model_bin = Path(package.package_path) / "model" / "model.bin"
+        size = model_bin.stat().st_size if model_bin.exists() else 0
+        # package_version alone is not enough: locally built packages often all say "1.0"
+        self._version = f"{package.from_code}-{package.to_code}-{package.package_version}+{size}"
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def describe(self) -> str:
+        return f"argos {self.package.from_code}→{self.package.to_code} " \
+               f"v{self.package.package_version} ({Path(self.package.package_path).name})"
+
+    def translator(self) -> Any:
+        """The CTranslate2 translator, loaded on first use and kept for the process."""
+        if self._translator is None:
+            import ctranslate2
+
+            start = time.perf_counter()
+            self.device = resolve_device(self.options.device)
+            self.compute_type = resolve_compute_type(self.device, self.options.compute_type)
+            try:
+                self._translator = ctranslate2.Translator(
+                    str(Path(self.package.package_path) / "model"),
+                    device=self.device,
+                    compute_type=self.compute_type,
+                    intra_threads=self.options.threads,
+                    inter_threads=1,
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise BilingualError(f"cannot load the model: {exc}",
+                                     str(self.package.package_path),
+                                     "reinstall it with `bilingual models install`") from exc
+            self.load_seconds = time.perf_counter() - start
+        return self._translator
+
+    def _batches(self, tokens: list[list[str]]) -> list[list[int]]:
+        order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
+        batches: list[list[int]] = []
+        current: list[int] = []
+        width = 0
+        for i in order:
+            width = max(width, len(tokens[i]))
+            if current and width * (len(current) + 1) > self.options.max_batch_tokens:
+                batches.append(current)
+                current, width = [], len(tokens[i])
+            current.append(i)
+        if current:
+            batches.append(current)
+        return batches
+
+    def _decode_batch(self, tokens: list[list[str]], n: int,
+                      prefixes: list[list[str]] | None = None) -> list[list[list[str]]]:
+        opts = self.options
+        longest = max((len(t) for t in tokens), default=1)
+        cap = min(opts.max_length, int(longest * opts.length_ratio) + opts.length_extra)
+        prefix = self.package.target_prefix
+        if prefixes is None and prefix:
+            prefixes = [[prefix] for _ in tokens]
+        results = self.translator().translate_batch(
+            tokens,
+            target_prefix=prefixes,
+            beam_size=max(opts.beam_size, n),
+            num_hypotheses=n,
+            length_penalty=ARGOS_LENGTH_PENALTY,
+            replace_unknowns=True,
+            max_decoding_length=cap,
+            max_batch_size=opts.max_batch_tokens,
+            batch_type="tokens",
+        )
+        return [r.hypotheses for r in results]
+
+    def _detokenize(self, pieces: list[str]) -> str:
+        value = self.package.tokenizer.decode(pieces)
+        prefix = self.package.target_prefix
+        if prefix and value.startswith(prefix):
+            value = value[len(prefix):]
+        return value.strip()
+
+    def hypotheses(self, sources: list[str], n: int = 1) -> list[list[str]]:
+        if not sources:
+            return []
+        tokenizer = self.package.tokenizer
+        tokens = [tokenizer.encode(s) for s in sources]
+        out: list[list[str]] = [[] for _ in sources]
+        for batch in self._batches(tokens):
+            decoded = self._decode_batch([tokens[i] for i in batch], n)
+            for i, hyps in zip(batch, decoded):
+                out[i] = [self._detokenize(h) for h in hyps]
+        return out
+
+    def translate(self, sources: list[str]) -> list[str]:
+        return [h[0] if h else "" for h in self.hypotheses(sources, 1)]

@@ -1,0 +1,33 @@
+"""The engine interface: a list of Chinese sentences in, a list of English sentences out.
+
+An engine also has a `name` and a `version`; both are part of the translation-memory key, so
+a new model never serves translations made by an old one.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+
+class Engine(ABC):
+    name: str = "engine"
+
+    @property
+    def version(self) -> str:
+        return "1"
+
+    @abstractmethod
+    def translate(self, sources: list[str]) -> list[str]:
+        """One target per source, in order."""
+
+    def hypotheses(self, sources: list[str], n: int) -> list[list[str]]:
+        """Up to `n` alternative targets per source, best first (engines without n-best give 1)."""
+        return [[target] for target in self.translate(sources)]
+
+    @property
+    def produces_text(self) -> bool:
+        """False for engines whose output is not a translation worth remembering."""
+        return True
+
+    def describe(self) -> str:
+        return f"{self.name} {self.version}"

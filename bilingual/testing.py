@@ -1,0 +1,99 @@
+"""A tiny but real Argos package, for tests and benchmarks that must run offline.
+
+It is built in about a second: a SentencePiece model trained on a few lines, and a one-layer
+CTranslate2 Transformer with small random weights over that vocabulary, zipped with Argos's
+metadata.json as a `.argosmodel`. Its English is noise, but it is loaded and decoded through
+exactly the path a real zh→en package takes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+TRAINING_LINES = [
+    "安阳市各级党组织和广大党员把疫情防控作为当前的重大政治任务。",
+    "市委书记亲自挂帅任总指挥，带头履职尽责，严格督导指导。",
+    "各级党组织迅速响应，积极行动起来，构筑坚固的防控战斗堡垒。",
+    "全面推进乡村振兴，推动农业农村高质量发展。",
+    "The Communist Party of China leads the fight against the epidemic.",
+    "Party members play a vanguard and exemplary role in epidemic prevention and control.",
+    "The secretary of the municipal Party committee inspected the work in person.",
+    "We will comprehensively promote rural revitalization and high-quality development.",
+]
+
+
+def build_tiny_package(dest_dir: Path, version: str = "1.0", seed: int = 0,
+                       d_model: int = 16) -> Path:
+    """Write `translate-zh_en-tiny.argosmodel` into `dest_dir`; returns its path."""
+    import ctranslate2  # noqa: F401  (fails early with a clear import error)
+    import numpy as np
+    import sentencepiece as spm
+    from ctranslate2.specs import TransformerSpec
+
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    work = dest_dir / "tiny-build"
+    pkg = work / "translate-zh_en-tiny"
+    (pkg / "model").mkdir(parents=True, exist_ok=True)
+
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(TRAINING_LINES * 10), model_writer=buffer, vocab_size=300,
+        character_coverage=1.0, model_type="unigram", hard_vocab_limit=False,
+        bos_id=-1, eos_id=-1, unk_id=0, pad_id=-1, minloglevel=2,
+    )
+    (pkg / "sentencepiece.model").write_bytes(buffer.getvalue())
+    sp = spm.SentencePieceProcessor(model_proto=buffer.getvalue())
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    vocab = ["<blank>", "<s>", "</s>", *(p for p in pieces if p != "<unk>"), "<unk>"]
+
+    rng = np.random.default_rng(seed)
+    d, ffn, v = d_model, 2 * d_model, len(vocab)
+
+    def weight(*shape: int) -> np.ndarray:
+        return (rng.standard_normal(shape) * 0.2).astype(np.float32)
+
+    def norm(layer_norm: object) -> None:
+        layer_norm.gamma = np.ones(d, np.float32)  # type: ignore[attr-defined]
+        layer_norm.beta = np.zeros(d, np.float32)  # type: ignore[attr-defined]
+
+    spec = TransformerSpec.from_config(1, 2)
+    spec.encoder.embeddings[0].weight = weight(v, d)
+    spec.decoder.embeddings.weight = weight(v, d)
+    spec.decoder.projection.weight = weight(v, d)
+    norm(spec.encoder.layer_norm)
+    norm(spec.decoder.layer_norm)
+    for layer in (*spec.encoder.layer, *spec.decoder.layer):
+        norm(layer.self_attention.layer_norm)
+        layer.self_attention.linear[0].weight = weight(3 * d, d)
+        layer.self_attention.linear[1].weight = weight(d, d)
+        norm(layer.ffn.layer_norm)
+        layer.ffn.linear_0.weight = weight(ffn, d)
+        layer.ffn.linear_1.weight = weight(d, ffn)
+    for layer in spec.decoder.layer:
+        norm(layer.attention.layer_norm)
+        layer.attention.linear[0].weight = weight(d, d)
+        layer.attention.linear[1].weight = weight(2 * d, d)
+        layer.attention.linear[2].weight = weight(d, d)
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    spec.validate()
+    spec.optimize(quantization=None)
+    spec.save(str(pkg / "model"))
+
+    metadata = {
+        "package_version": version, "argos_version": "1.9", "from_code": "zh",
+        "from_name": "Chinese", "to_code": "en", "to_name": "English",
+        "type": "translate", "links": [],
+    }
+    (pkg / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    (pkg / "README.md").write_text("Tiny random zh→en model for tests.\n", encoding="utf-8")
+
+    archive = dest_dir / "translate-zh_en-tiny.argosmodel"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for file in sorted(pkg.rglob("*")):
+            if file.is_file():
+                zf.write(file, file.relative_to(work).as_posix())
+    return archive
