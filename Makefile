@@ -14,6 +14,7 @@ $(VENV)/.installed: pyproject.toml
 
 example: $(VENV)/.installed
 	$(BILINGUAL) segment $(EXAMPLE)
+	$(BILINGUAL) translate $(EXAMPLE) --engine auto -o output/
 
 test: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -100,6 +100,7 @@ def segment(
 class EngineName(str, Enum):
     argos = "argos"
     none = "none"
+    auto = "auto"
 
 
 class Device(str, Enum):
@@ -122,7 +123,10 @@ def translate(
     out: Path = typer.Option(Path("output"), "--output", "-o", help="Output folder."),
     engine: EngineName = typer.Option(EngineName.argos, "--engine", "-e", help="MT engine."),
     beam_size: int = typer.Option(4, "--beam-size", min=1, help="Beam width (Argos default 4)."),
-    threads: int = typer.Option(0, "--threads", min=0, help="Intra-op threads (0: automatic)."),
+    threads: int = typer.Option(1, "--threads", min=0,
+                                help="Intra-op threads per worker (0: all cores)."),
+    workers: int = typer.Option(0, "--workers", min=0,
+                                help="Batches decoded in parallel (0: cores / threads)."),
     device: Device = typer.Option(Device.cpu, "--device", help="Where the model runs."),
     tm_path: Path | None = typer.Option(None, "--tm", help="Translation memory (SQLite) file."),
     no_tm: bool = typer.Option(False, "--no-tm", help="Neither read nor write a TM."),
@@ -133,8 +137,17 @@ def translate(
         from .engines import create_engine
         from .pipeline import translate_files
 
-        options = {"beam_size": beam_size, "threads": threads, "device": device.value}
-        mt = create_engine(engine.value, **(options if engine is EngineName.argos else {}))
+        from .models import find_zh_en
+
+        name = engine.value
+        if engine is EngineName.auto:
+            name = "argos" if find_zh_en() is not None else "none"
+            if name == "none":
+                typer.echo("bilingual: note: no zh→en model installed; writing a translation kit "
+                           "(--engine none). Install one with `bilingual models install`.", err=True)
+        options = {"beam_size": beam_size, "threads": threads, "workers": workers,
+                   "device": device.value}
+        mt = create_engine(name, **(options if name == "argos" else {}))
         tm = _open_tm(tm_path, no_tm)
         try:
             result = translate_files(paths, out, mt, tm, zh_script.value)

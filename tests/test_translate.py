@@ -124,3 +124,15 @@ def test_cli_bad_file_writes_nothing(installed_tiny: Path, tmp_path: Path, fixtu
     assert result.exit_code == 2
     assert "empty.txt: the file is empty" in result.stderr
     assert not out.exists()
+
+
+def test_cli_engine_auto(packages_dir: Path, tiny_package_file: Path, tmp_path: Path,
+                         fixtures: Path) -> None:
+    args = ["translate", str(fixtures / "traditional_tw.txt"), "-o", str(tmp_path), "--engine",
+            "auto", "--no-tm"]
+    kit = runner.invoke(app, args)
+    assert kit.exit_code == 0, kit.output
+    assert "no zh→en model installed" in kit.stderr and "engine none" in kit.stdout
+    runner.invoke(app, ["models", "install", "--from", str(tiny_package_file)])
+    mt = runner.invoke(app, args)
+    assert mt.exit_code == 0 and "engine argos" in mt.stdout
