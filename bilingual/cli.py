@@ -135,16 +135,16 @@ def translate(
     """Translate articles into English; writes <out>/<stem>/<stem>.aligned.jsonl."""
     with user_errors():
         from .engines import create_engine
-        from .pipeline import translate_files
-
         from .models import find_zh_en
+        from .pipeline import translate_files
 
         name = engine.value
         if engine is EngineName.auto:
             name = "argos" if find_zh_en() is not None else "none"
             if name == "none":
-                typer.echo("bilingual: note: no zh→en model installed; writing a translation kit "
-                           "(--engine none). Install one with `bilingual models install`.", err=True)
+                typer.echo("bilingual: note: no zh→en model installed; writing a translation "
+                           "kit (--engine none). Install one with `bilingual models install`.",
+                           err=True)
         options = {"beam_size": beam_size, "threads": threads, "workers": workers,
                    "device": device.value}
         mt = create_engine(name, **(options if name == "argos" else {}))
