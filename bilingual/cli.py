@@ -158,9 +158,13 @@ def translate(
         for art in result.articles:
             typer.echo(f"{art.path}: {art.segments} segments, {art.translated} translated, "
                        f"{art.from_tm} from TM -> {art.outputs[0]}")
-        typer.echo(f"engine {mt.describe()}: {stats.engine_sources} sentences translated, "
-                   f"{stats.from_tm} of {stats.segments} segments from TM, "
-                   f"{result.seconds:.2f} s")
+        if mt.produces_text:
+            typer.echo(f"engine {mt.describe()}: {stats.engine_sources} sentences translated, "
+                       f"{stats.from_tm} of {stats.segments} segments from TM, "
+                       f"{result.seconds:.2f} s")
+        else:
+            typer.echo(f"engine none: no MT; {stats.segments - stats.from_tm} segments left "
+                       f"for translators, {stats.from_tm} from TM, {result.seconds:.2f} s")
 
 
 models_app = typer.Typer(no_args_is_help=True, help="Argos zh→en model packages.")
