@@ -131,6 +131,11 @@ def translate(
     tm_path: Path | None = typer.Option(None, "--tm", help="Translation memory (SQLite) file."),
     no_tm: bool = typer.Option(False, "--no-tm", help="Neither read nor write a TM."),
     zh_script: Script = typer.Option(Script.auto, "--zh-script", help="Chinese script shown."),
+    glossary: list[Path] = typer.Option(
+        [], "--glossary", "-g", help="Extra glossary (TSV, CSV, TBX); repeatable, later wins."),
+    no_default_glossary: bool = typer.Option(
+        False, "--no-default-glossary", help="Leave out the shipped political glossary."),
+    no_names: bool = typer.Option(False, "--no-names", help="Do not romanise names by rule."),
 ) -> None:
     """Translate articles into English; writes <out>/<stem>/<stem>.aligned.jsonl."""
     with user_errors():
@@ -148,16 +153,27 @@ def translate(
         options = {"beam_size": beam_size, "threads": threads, "workers": workers,
                    "device": device.value}
         mt = create_engine(name, **(options if name == "argos" else {}))
+        from .script import ScriptConverter
+        from .terms.annotate import load_term_tools
+
+        scripts = ScriptConverter()
+        terms = load_term_tools(glossary, not no_default_glossary, not no_names, scripts)
         tm = _open_tm(tm_path, no_tm)
         try:
-            result = translate_files(paths, out, mt, tm, zh_script.value)
+            result = translate_files(paths, out, mt, tm, zh_script.value, terms, scripts)
         finally:
             if tm is not None:
                 tm.close()
         stats = result.stats
         for art in result.articles:
             typer.echo(f"{art.path}: {art.segments} segments, {art.translated} translated, "
-                       f"{art.from_tm} from TM -> {art.outputs[0]}")
+                       f"{art.from_tm} from TM; terms: {art.terms_matched} matched, "
+                       f"{art.terms_enforced} enforced, {art.term_missing} segments term-missing, "
+                       f"{art.names} automatic names -> {art.outputs[0]}")
+        if stats.terms:
+            shares = ", ".join(f"{rung} {share:.0%}" for rung, share in
+                               stats.rung_shares().items() if share)
+            typer.echo(f"terms satisfied by rung: {shares}")
         if mt.produces_text:
             typer.echo(f"engine {mt.describe()}: {stats.engine_sources} sentences translated, "
                        f"{stats.from_tm} of {stats.segments} segments from TM, "
@@ -290,6 +306,93 @@ def tm_export(
         rows = ((u.source, u.target, u.origin, u.engine, u.model, u.glossary, u.created,
                  u.updated) for u in units)
         _write_or_print(render_tsv(header, rows), output)
+
+
+glossary_app = typer.Typer(no_args_is_help=True, help="Terminology glossaries.")
+app.add_typer(glossary_app, name="glossary")
+
+
+class GlossaryFormat(str, Enum):
+    tsv = "tsv"
+    tbx = "tbx"
+
+
+@glossary_app.command("check")
+def glossary_check(
+    files: list[Path] = typer.Argument(..., help="Glossary files (TSV, CSV, TBX)."),
+) -> None:
+    """Validate glossaries; report what each overrides in the default and earlier files."""
+    with user_errors():
+        from .terms.load import load_glossary
+
+        glossary = load_glossary(files)
+        for path in files:
+            count = sum(1 for e in glossary.entries.values() if e.source == str(path))
+            typer.echo(f"{path}: ok, {count} entries in force")
+        for old, new in glossary.shadowed:
+            same = "same rendering" if old.en == new.en else f"was '{old.en}'"
+            typer.echo(f"  {new.source}:{new.line}: '{new.zh}' → '{new.en}' overrides "
+                       f"{old.source}:{old.line} ({same})")
+        typer.echo(f"{len(glossary.entries)} entries in force, {len(glossary.shadowed)} shadowed, "
+                   f"fingerprint {glossary.fingerprint()}")
+
+
+@glossary_app.command("lookup")
+def glossary_lookup(
+    term: str = typer.Argument(..., help="Chinese text: a term or a sentence."),
+    glossary: list[Path] = typer.Option([], "--glossary", "-g", help="Extra glossary files."),
+) -> None:
+    """What applies to a term (or every term in a sentence), and why."""
+    with user_errors():
+        from .records import Segment
+        from .script import ScriptConverter
+        from .terms.annotate import find_terms, load_term_tools
+        from .terms.names import AUTO
+
+        scripts = ScriptConverter()
+        tools = load_term_tools(glossary, scripts=scripts)
+        simplified = scripts.to_simplified(term)
+        seg = Segment("x", "body", 1, 1, term, simplified, True)
+        found = find_terms(seg, tools)
+        if not found:
+            typer.echo(f"no glossary entry or name rule applies to '{term}'")
+            raise typer.Exit(1)
+        for t in found:
+            if t.source == AUTO:
+                typer.echo(f"{t.zh} → {t.en}  [auto {t.category}: name rule, romanised]")
+                continue
+            entry = tools.glossary.lookup(t.zh)
+            assert entry is not None
+            where = f"{entry.source}:{entry.line}"
+            extra = f"; variant of {entry.zh}" if t.zh != entry.zh else ""
+            banned = f"; never '{'|'.join(entry.banned)}'" if entry.banned else ""
+            typer.echo(f"{t.zh} → {t.en}  [{entry.category}; {where}{extra}{banned}]")
+            if entry.note:
+                typer.echo(f"    {entry.note}")
+
+
+@glossary_app.command("export")
+def glossary_export(
+    fmt: GlossaryFormat = typer.Option(GlossaryFormat.tsv, "--format", "-f", help="tsv or tbx."),
+    glossary: list[Path] = typer.Option([], "--glossary", "-g", help="Extra glossary files."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here, not stdout."),
+) -> None:
+    """Export the glossary in force (default plus --glossary files)."""
+    with user_errors():
+        from .terms.export import to_tbx, to_tsv
+        from .terms.load import load_glossary
+
+        merged = load_glossary(glossary)
+        if fmt is GlossaryFormat.tsv:
+            _write_or_print(to_tsv(merged), output)
+            return
+        data = to_tbx(merged)
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            from .fileio import atomic_write_bytes
+
+            atomic_write_bytes(output, data)
 
 
 def main() -> None:

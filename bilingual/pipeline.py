@@ -12,8 +12,10 @@ from .fileio import atomic_write_text
 from .records import Article
 from .render.jsonl import ALIGNED_FIELDS, dumps
 from .script import ScriptConverter
+from .terms.annotate import TermTools, annotate
+from .terms.names import AUTO
 from .tm import TranslationMemory
-from .translate import TranslateStats, translate_segments
+from .translate import TERM_MISSING, TranslateStats, translate_segments
 
 
 @dataclass
@@ -23,6 +25,10 @@ class ArticleResult:
     segments: int = 0
     translated: int = 0
     from_tm: int = 0
+    terms_matched: int = 0  # glossary terms
+    terms_enforced: int = 0  # term occurrences present in the English
+    term_missing: int = 0  # segments flagged term-missing
+    names: int = 0  # automatic names (distinct)
 
 
 @dataclass
@@ -48,24 +54,35 @@ def translate_files(
     engine: Engine,
     tm: TranslationMemory | None = None,
     zh_script: str = "auto",
-    glossary_fingerprint: str = "",
+    terms: TermTools | None = None,
+    scripts: ScriptConverter | None = None,
 ) -> RunResult:
-    """Read, segment and translate `paths` together, then write each article's outputs."""
+    """Read, segment, match terms and translate `paths` together, then write the outputs."""
     start = time.perf_counter()
-    scripts = ScriptConverter()
+    scripts = scripts or ScriptConverter()
     articles = [load_article(p, scripts, zh_script) for p in paths]
     _unique_stems(articles)
     segments = [s for a in articles for s in a.segments]
-    stats = translate_segments(segments, engine, tm, glossary_fingerprint)
+    if terms is not None:
+        annotate(segments, terms)
+    stats = translate_segments(segments, engine, tm,
+                               terms.fingerprint if terms else "",
+                               terms.glossary if terms else None)
     results = []
     for article in articles:
         todo = [s for s in article.segments if s.translate]
+        glossary_terms = [t for s in todo for t in s.terms if t.source != AUTO]
         results.append(ArticleResult(
             path=article.path,
             outputs=[write_aligned(article, out)],
             segments=len(article.segments),
             translated=sum(1 for s in todo if s.en),
             from_tm=sum(1 for s in todo if s.from_tm),
+            terms_matched=len(glossary_terms),
+            terms_enforced=sum(1 for s in todo for t in s.terms
+                               if t.status and t.status != "missing"),
+            term_missing=sum(1 for s in todo if any(f.startswith(TERM_MISSING) for f in s.flags)),
+            names=len({t.zh for s in todo for t in s.terms if t.source == AUTO}),
         ))
     return RunResult(results, stats, time.perf_counter() - start)
 

@@ -16,12 +16,15 @@ KINDS = ("title", "subtitle", "meta", "byline", "heading", "body", "editor", "bo
 class Term:
     """A glossary or name match inside a segment; offsets index the segment's original `zh`."""
 
-    zh: str
-    en: str
-    start: int
+    zh: str  # as matched, in the normalised Simplified text
+    en: str  # the English the output must contain
+    start: int  # offsets into the segment's original `zh`
     end: int
     source: str  # glossary name, or "auto" for rule-based names
     category: str = ""
+    norm_start: int = 0  # offsets into `zh_simplified`, where injection happens
+    norm_end: int = 0
+    status: str = ""  # enforcement: "inject", "n-best", "prefix", "suppress", "replace", "missing"
 
 
 @dataclass

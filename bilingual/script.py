@@ -46,6 +46,10 @@ class ScriptConverter:
         changed = sum(a != b for a, b in zip(ideographs, converted))
         return "traditional" if changed / len(ideographs) > TRADITIONAL_THRESHOLD else "simplified"
 
+    def convert(self, config: str, text: str) -> str:
+        """Plain OpenCC conversion (lengths may change)."""
+        return self._cc(config).convert(text)
+
     def to_simplified(self, text: str) -> str:
         """t2s conversion that keeps the length (phrase rules that change it are undone)."""
         return self._length_preserving("t2s", text)

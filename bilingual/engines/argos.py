@@ -139,14 +139,18 @@ class ArgosEngine(Engine):
         return batches
 
     def _submit(self, tokens: list[list[str]], n: int,
-                prefixes: list[list[str]] | None = None) -> list[Any]:
+                prefixes: list[list[str]] | None = None,
+                suppress: list[list[str]] | None = None) -> list[Any]:
         """Start decoding one batch; the results are awaited later, so workers overlap."""
         opts = self.options
         longest = max((len(t) for t in tokens), default=1)
         cap = min(opts.max_length, int(longest * opts.length_ratio) + opts.length_extra)
         prefix = self.package.target_prefix
-        if prefixes is None and prefix:
-            prefixes = [[prefix] for _ in tokens]
+        if prefix:
+            prefixes = [[prefix, *(p or [])] for p in (prefixes or [[] for _ in tokens])]
+        if prefixes is not None:
+            cap += max(len(p) for p in prefixes)
+        extra = {"suppress_sequences": suppress} if suppress else {}
         return self.translator().translate_batch(
             tokens,
             target_prefix=prefixes,
@@ -158,6 +162,7 @@ class ArgosEngine(Engine):
             max_batch_size=opts.max_batch_tokens,
             batch_type="tokens",
             asynchronous=True,
+            **extra,
         )
 
     def _detokenize(self, pieces: list[str]) -> str:
@@ -183,3 +188,27 @@ class ArgosEngine(Engine):
 
     def translate(self, sources: list[str]) -> list[str]:
         return [h[0] if h else "" for h in self.hypotheses(sources, 1)]
+
+    def _one_by_one(self, sources: list[str], prefixes: list[list[str]] | None,
+                    suppress: list[list[list[str]]] | None) -> list[str]:
+        """Repairs are few and each needs its own prefix or bans: decode them one at a time."""
+        tokenizer = self.package.tokenizer
+        pending = []
+        for i, source in enumerate(sources):
+            tokens = tokenizer.encode(source)
+            if not tokens:
+                pending.append(None)
+                continue
+            pending.append(self._submit([tokens], 1,
+                                        [prefixes[i]] if prefixes is not None else None,
+                                        suppress[i] if suppress else None)[0])
+        return ["" if p is None else self._detokenize(p.result().hypotheses[0]) for p in pending]
+
+    def translate_with_prefix(self, sources: list[str], prefixes: list[str]) -> list[str]:
+        tokenizer = self.package.tokenizer
+        return self._one_by_one(sources, [tokenizer.encode(p) for p in prefixes], None)
+
+    def translate_suppressing(self, sources: list[str], banned: list[list[str]]) -> list[str]:
+        tokenizer = self.package.tokenizer
+        bans = [[tokenizer.encode(b) for b in group if b] or None for group in banned]
+        return self._one_by_one(sources, None, bans)  # type: ignore[arg-type]

@@ -24,6 +24,15 @@ class Engine(ABC):
         """Up to `n` alternative targets per source, best first (engines without n-best give 1)."""
         return [[target] for target in self.translate(sources)]
 
+    def translate_with_prefix(self, sources: list[str], prefixes: list[str]) -> list[str] | None:
+        """Targets forced to start with `prefixes`; None where the engine cannot."""
+        return None
+
+    def translate_suppressing(self, sources: list[str],
+                              banned: list[list[str]]) -> list[str] | None:
+        """Targets that never contain the `banned` phrases; None where the engine cannot."""
+        return None
+
     @property
     def produces_text(self) -> bool:
         """False for engines whose output is not a translation worth remembering."""

@@ -1,0 +1,1 @@
+"""Terminology: glossary loading, matching, proper names, and enforcement in MT output."""

@@ -1,0 +1,86 @@
+"""The terms stage: glossary matches and automatic names on every translatable segment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..records import Segment, Term
+from ..script import ScriptConverter
+from .entries import Glossary
+from .load import load_glossary
+from .match import Matcher, original_span
+from .names import AUTO, NameFinder
+
+
+@dataclass
+class TermTools:
+    """Everything the terms stage needs, loaded once per run and passed around."""
+
+    glossary: Glossary
+    matcher: Matcher
+    names: NameFinder | None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.glossary.fingerprint() + ("+names" if self.names else "")
+
+
+def load_term_tools(paths: list[str | Path] | None = None, include_default: bool = True,
+                    names: bool = True, scripts: ScriptConverter | None = None) -> TermTools:
+    glossary = load_glossary(paths, include_default, scripts)
+    return TermTools(glossary, Matcher(glossary), NameFinder(glossary) if names else None)
+
+
+@dataclass
+class TermStats:
+    matched: int = 0  # glossary terms found
+    names: int = 0  # automatic names found
+    distinct_names: set[str] = field(default_factory=set)
+
+
+def _term(segment: Segment, start: int, end: int, en: str, source: str, category: str) -> Term:
+    o_start, o_end = original_span(segment.zh, start, end)
+    return Term(zh=segment.zh_simplified[start:end], en=en, start=o_start, end=o_end,
+                source=source, category=category, norm_start=start, norm_end=end)
+
+
+def find_terms(segment: Segment, tools: TermTools) -> list[Term]:
+    """Places, then the glossary in what they leave, then people; nothing overlaps."""
+    text = segment.zh_simplified
+    whole = tools.matcher.find(text)
+    places = []
+    if tools.names is not None:
+        for place in tools.names.find_places(text):
+            covered = any(s <= place.start and e >= place.end for s, e, _ in whole)
+            if not covered:
+                places.append(place)
+    terms = [_term(segment, p.start, p.end, p.en, AUTO, "place") for p in places]
+    # the glossary runs in the stretches the places leave
+    bounds = [0, *(x for p in places for x in (p.start, p.end)), len(text)]
+    for gap_start, gap_end in zip(bounds[::2], bounds[1::2]):
+        for start, end, entry in tools.matcher.find(text[gap_start:gap_end]):
+            terms.append(_term(segment, gap_start + start, gap_start + end, entry.target,
+                               entry.source, entry.category))
+    if tools.names is not None:
+        taken = [(t.norm_start, t.norm_end) for t in terms]
+        for person in tools.names.find_people(text, taken):
+            terms.append(_term(segment, person.start, person.end, person.en, AUTO, "person"))
+    return sorted(terms, key=lambda t: t.norm_start)
+
+
+def annotate(segments: list[Segment], tools: TermTools) -> TermStats:
+    """Fill `terms` of every translatable segment."""
+    stats = TermStats()
+    for seg in segments:
+        if not seg.translate:
+            seg.terms = []
+            continue
+        seg.terms = find_terms(seg, tools)
+        for term in seg.terms:
+            if term.source == AUTO:
+                stats.names += 1
+                stats.distinct_names.add(term.zh)
+            else:
+                stats.matched += 1
+    return stats

@@ -1,0 +1,207 @@
+"""Reading glossaries: the shipped default, and users' TSV, CSV and TBX files.
+
+Every problem names the file and line: a glossary is data people edit by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from importlib import resources
+from pathlib import Path
+
+from ..errors import BilingualError
+from ..reading import decode_bytes
+from ..script import ScriptConverter
+from .entries import FLAGS, Entry, Glossary
+
+DEFAULT_NAME = "default"
+_LIST_SPLIT = re.compile(r"\s*[|;]\s*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+REQUIRED = ("zh", "en")
+KNOWN_COLUMNS = ("zh", "en", "category", "note", "variants", "banned", "flags")
+
+
+def default_glossary_text() -> str:
+    """The curated glossary: package data in an install, `glossary/` in a checkout."""
+    return resources.files("bilingual.glossary_data").joinpath("default.tsv").read_text("utf-8")
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v for v in _LIST_SPLIT.split(value.strip()) if v) if value else ()
+
+
+def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter,
+                        quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise BilingualError(f"is not valid CSV ({exc})", name, "fix the quoting") from exc
+    if not rows:
+        raise BilingualError("is empty", name, "add a header row: zh, en, ...")
+    header = [h.strip().lower().lstrip("\ufeff") for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise BilingualError(f"line 1: missing column {', '.join(missing)}", name,
+                             f"the header row needs {', '.join(REQUIRED)}; optional: "
+                             f"{', '.join(KNOWN_COLUMNS[2:])}")
+    entries: list[Entry] = []
+    seen: dict[str, tuple[str, int]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+            continue
+        cells = dict(zip(header, (c.strip() for c in row)))
+        zh, en = cells.get("zh", ""), cells.get("en", "")
+        flags = frozenset(_split(cells.get("flags", "").replace(",", "|")))
+        where = f"{name}: line {number}"
+        if not zh:
+            raise BilingualError("empty Chinese term", where,
+                                 "fill in the zh column or delete the line")
+        if not _CJK.search(zh) and "keep" not in flags:
+            raise BilingualError(f"'{zh}' is not Chinese", where,
+                                 "put the Chinese term in the zh column")
+        if not en and "keep" not in flags:
+            raise BilingualError(f"no English for '{zh}'", where, "fill in the en column")
+        unknown = flags - set(FLAGS)
+        if unknown:
+            raise BilingualError(f"unknown flag {', '.join(sorted(unknown))}", where,
+                                 f"use {', '.join(FLAGS)}")
+        if zh in seen and seen[zh][0] != en:
+            raise BilingualError(f"'{zh}' is already on line {seen[zh][1]} as '{seen[zh][0]}', "
+                                 f"here as '{en}'", where, "keep one rendering")
+        seen[zh] = (en, number)
+        entries.append(Entry(zh=zh, en=en, category=cells.get("category", ""),
+                             note=cells.get("note", ""), variants=_split(cells.get("variants", "")),
+                             banned=_split(cells.get("banned", "")), flags=flags, source=name,
+                             line=number))
+    return entries
+
+
+TBX_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def parse_tbx(data: bytes, name: str) -> list[Entry]:
+    """TBX (ISO 30042): TBX-Basic/2008 (termEntry/langSet/tig) and TBX v3 (conceptEntry/langSec)."""
+    from lxml import etree
+
+    # No entity expansion, no DTD, no network: glossary files come from anywhere.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, dtd_validation=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise BilingualError(f"is not valid XML ({exc})", name, "check the TBX file") from exc
+    if any(isinstance(node, etree._Entity) for node in root.iter()):
+        raise BilingualError("uses XML entities", name, "expand them before importing")
+    entries: list[Entry] = []
+    seen: dict[str, tuple[str, int]] = {}
+
+    def local(tag: object) -> str:
+        return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+    for concept in root.iter():
+        if local(concept.tag) not in ("termEntry", "conceptEntry"):
+            continue
+        line = concept.sourceline or 0
+        where = f"{name}: line {line}"
+        zh_terms: list[str] = []
+        en_terms: list[str] = []
+        banned: list[str] = []
+        note = category = ""
+        flags: frozenset[str] = frozenset()
+        for el in concept.iter():
+            kind = local(el.tag)
+            if kind == "descrip" and el.get("type") == "subjectField":
+                category = (el.text or "").strip()
+            elif kind == "descrip" and el.get("type") == "x-bilingual-flags":
+                names = _split((el.text or "").replace(",", "|"))
+                flags = frozenset(f for f in names if f in FLAGS)
+            elif kind in ("note", "descrip") and el.get("type") in (None, "definition", "note"):
+                note = note or (el.text or "").strip()
+        for lang_set in concept:
+            if local(lang_set.tag) not in ("langSet", "langSec"):
+                continue
+            lang = (lang_set.get(TBX_LANG) or lang_set.get("lang") or "").lower()
+            for holder in lang_set.iter():
+                if local(holder.tag) not in ("tig", "ntig", "termSec"):
+                    continue
+                text = next(((t.text or "").strip() for t in holder.iter()
+                             if local(t.tag) == "term"), "")
+                deprecated = any(local(n.tag) == "termNote" and "deprecated" in (n.text or "")
+                                 for n in holder.iter())
+                if not text:
+                    continue
+                if lang.startswith("zh"):
+                    zh_terms.append(text)
+                elif lang.startswith("en"):
+                    (banned if deprecated else en_terms).append(text)
+        if not zh_terms:
+            raise BilingualError("entry without a Chinese term", where, "add a zh langSet")
+        if not en_terms:
+            raise BilingualError(f"no English for '{zh_terms[0]}'", where, "add an en langSet")
+        zh, en = zh_terms[0], en_terms[0]
+        if zh in seen and seen[zh][0] != en:
+            raise BilingualError(f"'{zh}' is already on line {seen[zh][1]} as '{seen[zh][0]}', "
+                                 f"here as '{en}'", where, "keep one rendering")
+        seen[zh] = (en, line)
+        entries.append(Entry(zh=zh, en=en, category=category, note=note,
+                             variants=tuple(dict.fromkeys(zh_terms[1:])), banned=tuple(banned),
+                             flags=flags, source=name, line=line))
+    if not entries:
+        raise BilingualError("holds no termEntry or conceptEntry", name, "check the TBX file")
+    return entries
+
+
+def read_glossary_file(path: str | Path) -> list[Entry]:
+    p = Path(path)
+    name = str(path)
+    if not p.is_file():
+        raise BilingualError("no such glossary file", name, "check the --glossary path")
+    suffix = p.suffix.lower()
+    data = p.read_bytes()
+    if suffix in (".tbx", ".xml"):
+        return parse_tbx(data, name)
+    if suffix not in (".tsv", ".csv", ".txt"):
+        raise BilingualError(f"unsupported glossary type '{suffix}'", name,
+                             "use .tsv, .csv or .tbx")
+    try:
+        text, _ = decode_bytes(data, name)
+    except BilingualError as exc:
+        raise BilingualError(exc.problem, name, "save the glossary as UTF-8") from exc
+    return parse_table(text, name, "," if suffix == ".csv" else "\t")
+
+
+def derive_traditional_forms(glossary: Glossary, scripts: ScriptConverter) -> None:
+    """Forms that Traditional input takes after t2s, where they differ from the entry.
+
+    Input is matched after t2s; regional vocabulary (tw/hk) can survive t2s in forms the
+    glossary does not list, so round-trip each term through the regional configs.
+    """
+    terms = [zh for zh, e in glossary.entries.items() if "suffix" not in e.flags]
+    if not terms:
+        return
+    joined = "\n".join(terms)
+    for to_trad, back in (("s2t", "t2s"), ("s2tw", "tw2s"), ("s2hk", "hk2s"), ("s2twp", "t2s")):
+        trad = scripts.convert(to_trad, joined).split("\n")
+        if len(trad) != len(terms):
+            continue
+        simplified = scripts.convert("t2s", "\n".join(trad)).split("\n")
+        regional = scripts.convert(back, "\n".join(trad)).split("\n")
+        for zh, form_a, form_b in zip(terms, simplified, regional):
+            for form in (form_a, form_b):
+                if form and form != zh and form not in glossary.entries:
+                    glossary.derived.setdefault(form, zh)
+
+
+def load_glossary(paths: list[str | Path] | None = None, include_default: bool = True,
+                  scripts: ScriptConverter | None = None) -> Glossary:
+    """The default glossary, then each user file in order (later files win)."""
+    glossary = Glossary()
+    if include_default:
+        glossary.add(parse_table(default_glossary_text(), DEFAULT_NAME, "\t"), DEFAULT_NAME)
+    for path in paths or []:
+        glossary.add(read_glossary_file(path), str(path))
+    derive_traditional_forms(glossary, scripts or ScriptConverter())
+    return glossary

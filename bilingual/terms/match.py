@@ -1,0 +1,59 @@
+"""Glossary matching: longest match first, no overlaps, linear time (Aho-Corasick).
+
+Matching runs on a segment's normalised Simplified text; offsets are mapped back to the
+original text, so Traditional input and the DOCX highlighting line up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..normalize import normalize_with_map
+from ..records import Segment, Term
+from .entries import Entry, Glossary
+
+
+class Matcher:
+    """An automaton over every form in a glossary; build once, use for every segment."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        import ahocorasick
+
+        self.glossary = glossary
+        self.automaton: Any = ahocorasick.Automaton()
+        for form, entry in glossary.forms().items():
+            self.automaton.add_word(form, (form, entry))
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def find(self, text: str) -> list[tuple[int, int, Entry]]:
+        """(start, end, entry) of the leftmost-longest non-overlapping matches in `text`."""
+        if not len(self.automaton) or not text:
+            return []
+        found = []
+        for end_index, (form, entry) in self.automaton.iter_long(text):
+            start = end_index - len(form) + 1
+            found.append((start, end_index + 1, entry))
+        return found
+
+
+def original_span(zh: str, start: int, end: int) -> tuple[int, int]:
+    """Map a span of the normalised text back onto the original `zh`.
+
+    zh_simplified = t2s(normalize(zh)), and the t2s step keeps lengths, so the
+    normalisation map is all that is needed.
+    """
+    _, origin = normalize_with_map(zh)
+    if not origin:
+        return start, end
+    return origin[min(start, len(origin) - 1)], origin[min(end, len(origin)) - 1] + 1
+
+
+def match_segment(segment: Segment, matcher: Matcher) -> list[Term]:
+    terms = []
+    for start, end, entry in matcher.find(segment.zh_simplified):
+        o_start, o_end = original_span(segment.zh, start, end)
+        terms.append(Term(zh=segment.zh_simplified[start:end], en=entry.target, start=o_start,
+                          end=o_end, source=entry.source, category=entry.category,
+                          norm_start=start, norm_end=end))
+    return terms
