@@ -16,6 +16,8 @@ from .errors import BilingualError
 # keeps it from "finding" Cyrillic or Latin-1 in short GBK files.
 CANDIDATE_ENCODINGS = ["utf_8", "gb18030", "big5", "big5hkscs", "utf_16", "utf_32"]
 
+_PREFERENCE = {"utf_8": 0, "gb18030": 1, "big5": 2, "big5hkscs": 3}
+
 BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -70,7 +72,10 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         pass
     import charset_normalizer
 
-    best = charset_normalizer.from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
+    matches = list(charset_normalizer.from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS))
+    # Short texts decode cleanly as both GB18030 and Big5; on a tie, GB (mainland news) wins.
+    best = min(matches, key=lambda m: (round(m.chaos, 3), _PREFERENCE.get(m.encoding, 9)),
+               default=None)
     if best is None:
         raise BilingualError(
             "cannot tell the text encoding (tried UTF-8/16, GB18030/GBK/GB2312, Big5)",

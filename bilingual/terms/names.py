@@ -275,7 +275,7 @@ class NameFinder:
         tok = token_at.get(suffix_at)
         if tok is not None and tok[0] < suffix_at:
             stem = text[tok[0]:suffix_at]
-            if self._common_word(tok[2]) or self._common_word(stem):
+            if self._common_word(tok[2]) or (len(stem) > 1 and self._common_word(stem)):
                 return suffix_at  # 示范村, 重点区: a common word, not a name
             return tok[0]  # the jieba word holds name and suffix: 殷都区, 牛屯镇
         prev = token_at.get(suffix_at - 1)

@@ -1,0 +1,115 @@
+"""Matching and automatic names: golden examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from bilingual.article import load_article
+from bilingual.records import Segment
+from bilingual.script import ScriptConverter
+from bilingual.terms.annotate import annotate, find_terms, load_term_tools
+from bilingual.terms.names import join_syllables, romanize_person
+
+
+@pytest.fixture(scope="module")
+def tools():
+    return load_term_tools()
+
+
+def seg(zh: str, simplified: str | None = None) -> Segment:
+    from bilingual.normalize import normalize
+
+    return Segment("p1.s1", "body", 1, 1, zh, simplified or normalize(zh), True)
+
+
+def found(tools, text: str) -> dict[str, str]:
+    return {t.zh: t.en for t in find_terms(seg(text), tools)}
+
+
+def test_longest_match_no_overlap(tools) -> None:
+    terms = find_terms(seg("疫情防控阻击战和疫情防控"), tools)
+    assert [(t.zh, t.start, t.end) for t in terms] == [("疫情防控阻击战", 0, 7), ("疫情防控", 8, 12)]
+
+
+def test_offsets_into_original_text(tools) -> None:
+    original = "安阳:党员干部 勇担当"
+    s = seg(original)
+    assert s.zh_simplified == "安阳：党员干部 勇担当"
+    term = next(t for t in find_terms(s, tools) if t.zh == "党员干部")
+    assert original[term.start:term.end] == "党员干部"
+
+
+def test_traditional_offsets(tools) -> None:
+    scripts = ScriptConverter()
+    original = "市委書記李公樂強調，黨員幹部要發揮先鋒模範作用。"
+    s = seg(original, scripts.to_simplified(original))
+    terms = {t.zh: original[t.start:t.end] for t in find_terms(s, tools)}
+    assert terms["市委书记"] == "市委書記"
+    assert terms["党员干部"] == "黨員幹部"
+    assert terms["先锋模范作用"] == "先鋒模範作用"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("市委书记李公乐亲自挂帅", {"李公乐": "Li Gongle"}),
+    ("记者 尚丽娟", {"尚丽娟": "Shang Lijuan"}),
+    ("该村党支部书记董殿顺郑重地说道", {"董殿顺": "Dong Dianshun"}),
+    ("马文英同志是村内唯一的女干部", {"马文英": "Ma Wenying"}),
+    ("东关村党员李鹏为疫情捐赠口罩", {"东关村": "Dongguan Village", "李鹏": "Li Peng"}),
+    ("到殷都区、龙安区部分重点区域检查", {"殷都区": "Yindu District", "龙安区": "Long'an District"}),
+    ("汤阴县城关镇石家庄村村医", {"汤阴县": "Tangyin County", "城关镇": "Chengguan Town",
+                               "石家庄村": "Shijiazhuang Village"}),
+    ("在殷都区董王度村，村口设置临时大门", {"殷都区": "Yindu District", "董王度村": "Dongwangdu Village"}),
+    ("文峰区中华路街道党工委开展行动", {"文峰区": "Wenfeng District", "中华路街道": "Zhonghualu Subdistrict"}),
+    ("拥有9万多群众的滑县牛屯镇", {"滑县": "Huaxian County", "牛屯镇": "Niutun Town"}),
+    ("在文峰区宝莲寺镇马官屯村还有", {"文峰区": "Wenfeng District", "宝莲寺镇": "Baoliansi Town",
+                                 "马官屯村": "Maguantun Village"}),
+])
+def test_names(tools, text: str, expected: dict[str, str]) -> None:
+    auto = {t.zh: t.en for t in find_terms(seg(text), tools) if t.source == "auto"}
+    assert auto == expected
+
+
+@pytest.mark.parametrize("text", [
+    "门口张贴着值班安排表",  # 张贴 is a verb
+    "杜绝侥幸心理",
+    "市区部分重点区域",
+    "建成美丽乡村示范村56个",
+    "距县城45公里",
+    "严格把控各村人员进出村情况",
+    "居民张大爷高兴地说",
+])
+def test_not_names(tools, text: str) -> None:
+    assert [t.zh for t in find_terms(seg(text), tools) if t.source == "auto"] == []
+
+
+def test_glossary_wins_over_names_and_names_split_terms(tools) -> None:
+    terms = found(tools, "文峰区中华路街道党工委")
+    assert terms["党工委"] == "Party working committee"
+    assert "街道党工委" not in terms
+
+
+def test_pinyin_rules() -> None:
+    assert join_syllables(["long", "an"]) == "Long'an"
+    assert join_syllables(["xi", "an"]) == "Xi'an"
+    assert romanize_person("欧阳修") == "Ouyang Xiu"
+    assert romanize_person("单雄信") == "Shan Xiongxin"
+
+
+def test_annotate_sample(tools, shared_sample) -> None:
+    article = load_article(shared_sample)
+    stats = annotate(article.segments, tools)
+    names = {t.zh: t.en for s in article.segments for t in s.terms if t.source == "auto"}
+    for zh, en in {"李公乐": "Li Gongle", "袁家健": "Yuan Jiajian", "尚丽娟": "Shang Lijuan",
+                   "董殿顺": "Dong Dianshun", "李国方": "Li Guofang", "秦瑞光": "Qin Ruiguang",
+                   "刘明贵": "Liu Minggui", "孔德明": "Kong Deming", "殷都区": "Yindu District",
+                   "龙安区": "Long'an District", "汤阴县": "Tangyin County",
+                   "董王度村": "Dongwangdu Village", "中华路街道": "Zhonghualu Subdistrict",
+                   "林州市": "Linzhou City", "牛屯镇": "Niutun Town"}.items():
+        assert names.get(zh) == en, zh
+    matched = {t.zh for s in article.segments for t in s.terms if t.source == "default"}
+    for zh in ("市委书记", "市人大常委会主任", "战斗堡垒作用", "先锋模范作用", "疫情防控阻击战",
+               "联防联控、群防群治", "居家隔离", "疑似病例", "党员先锋岗", "初心使命", "党工委",
+               "市委组织部", "临时党支部", "习近平总书记"):
+        assert zh in matched, zh
+    assert stats.matched > 250 and len(stats.distinct_names) >= 30
+    assert all(s.terms == [] for s in article.segments if not s.translate)
