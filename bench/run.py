@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bench.bench_segment", "bench.bench_mt"]
+BENCHES = ["bench.bench_segment", "bench.bench_mt", "bench.bench_glossary"]
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from bilingual.cli import app
 from bilingual.errors import BilingualError
-from bilingual.terms.load import load_glossary, parse_table, default_glossary_text
+from bilingual.terms.load import default_glossary_text, load_glossary, parse_table
 
 runner = CliRunner()
 

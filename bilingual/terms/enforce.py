@@ -72,14 +72,29 @@ def expected_counts(terms: list[Term]) -> Counter:
     return Counter(t.en for t in terms if t.en)
 
 
+def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    spans, at = [], text.find(needle)
+    while needle and at >= 0:
+        spans.append((at, at + len(needle)))
+        at = text.find(needle, at + 1)
+    return spans
+
+
 def missing_terms(output: str, terms: list[Term]) -> list[str]:
-    """Renderings absent (or present too often: copied and also translated) in `output`."""
+    """Renderings absent (or present too often: copied and also translated) in `output`.
+
+    A rendering inside a longer expected one ("work report" in "work report of the county
+    Party committee") is counted only where the longer one is not.
+    """
     text = _norm(output)
     problems = []
-    for en, count in expected_counts(terms).items():
-        found = text.count(_norm(en))
-        if found != count:
+    taken: list[tuple[int, int]] = []
+    for en, count in sorted(expected_counts(terms).items(), key=lambda kv: -len(kv[0])):
+        spans = [(a, b) for a, b in _occurrences(text, _norm(en))
+                 if all(b <= x or a >= y for x, y in taken)]
+        if len(spans) != count:
             problems.append(en)
+        taken.extend(spans)
     for term in terms:
         if term.zh and term.zh in output and term.en not in problems:
             problems.append(term.en)  # the Chinese came through untranslated

@@ -1,0 +1,211 @@
+"""The inject → verify → repair ladder, with a scripted engine whose failures are on purpose."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bilingual.article import load_article
+from bilingual.cli import app
+from bilingual.engines.base import Engine
+from bilingual.records import Term
+from bilingual.terms.annotate import annotate, load_term_tools
+from bilingual.terms.enforce import Job, enforce, inject, missing_terms, tidy
+from bilingual.tm import TranslationMemory
+from bilingual.translate import translate_segments
+
+LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'(),\- ]*[A-Za-z0-9)]")
+
+
+class ScriptedEngine(Engine):
+    """Translates by copying the injected English spans into a fixed sentence, then
+    misbehaves as told: drop them, paraphrase, duplicate, or render them the wrong way."""
+
+    name = "scripted"
+
+    def __init__(self, mode: str = "copy", right_at: int = 0, prefix_ok: bool = False,
+                 suppress_ok: bool = False) -> None:
+        self.mode, self.right_at = mode, right_at
+        self.prefix_ok, self.suppress_ok = prefix_ok, suppress_ok
+        self.calls: list[str] = []
+
+    def render(self, source: str, k: int) -> str:
+        spans = LATIN.findall(source)
+        good = "the report mentions " + " and ".join(spans) + "." if spans else "the report."
+        if self.mode == "copy" or (k == self.right_at and self.mode == "nbest"):
+            return good
+        if self.mode in ("drop", "nbest"):
+            return "the report mentions something."
+        if self.mode == "dup":
+            return good + " " + " ".join(spans)
+        if self.mode == "wrong":
+            return good.replace("Communist Party of China (CPC)", "Chinese Communist Party")
+        raise AssertionError(self.mode)
+
+    def translate(self, sources: list[str]) -> list[str]:
+        self.calls.append("translate")
+        return [self.render(s, 0) for s in sources]
+
+    def hypotheses(self, sources: list[str], n: int) -> list[list[str]]:
+        self.calls.append("hypotheses")
+        return [[self.render(s, k) for k in range(n)] for s in sources]
+
+    def translate_with_prefix(self, sources, prefixes):
+        self.calls.append("prefix")
+        if not self.prefix_ok:
+            return None
+        return [f"{p} and so on." for p in prefixes]
+
+    def translate_suppressing(self, sources, banned):
+        self.calls.append("suppress")
+        if not self.suppress_ok:
+            return None
+        return [self.render(s, 0).replace("Chinese Communist Party", "Communist Party of China (CPC)")
+                for s in sources]
+
+
+def term(zh: str, en: str, start: int) -> Term:
+    return Term(zh=zh, en=en, start=start, end=start + len(zh), source="test",
+                norm_start=start, norm_end=start + len(zh))
+
+
+SOURCE = "中国共产党领导疫情防控工作。"
+TERMS = [term("中国共产党", "the Communist Party of China (CPC)", 0),
+         term("疫情防控", "epidemic prevention and control", 7)]
+BANNED = {"the Communist Party of China (CPC)": ("Chinese Communist Party", "CCP")}
+
+
+def run(engine: Engine, banned=None) -> Job:
+    job = Job(SOURCE, list(TERMS), dict(banned or {}))
+    enforce([job], engine)
+    return job
+
+
+def test_inject_replaces_terms_with_english() -> None:
+    assert inject(SOURCE, TERMS) == \
+        "the Communist Party of China (CPC) 领导 epidemic prevention and control 工作。"
+
+
+def test_verify() -> None:
+    ok = "The Communist Party of China (CPC) leads epidemic prevention and control."
+    assert missing_terms(ok, TERMS) == []
+    assert missing_terms("The CPC leads.", TERMS) == [t.en for t in TERMS]
+    twice = ok + " epidemic prevention and control"
+    assert missing_terms(twice, TERMS) == ["epidemic prevention and control"]  # duplicated
+    assert missing_terms(ok + " 中国共产党", TERMS) == ["the Communist Party of China (CPC)"]
+
+
+def test_rung_inject() -> None:
+    job = run(ScriptedEngine("copy"))
+    assert (job.rung, job.missing) == ("inject", [])
+    assert job.output.startswith("The report mentions the Communist Party of China (CPC)")
+
+
+def test_rung_n_best_third_hypothesis() -> None:
+    engine = ScriptedEngine("nbest", right_at=2)
+    job = run(engine)
+    assert (job.rung, job.missing) == ("n-best", [])
+    assert engine.calls == ["translate", "hypotheses"]
+
+
+def test_rung_prefix() -> None:
+    job = run(ScriptedEngine("drop", prefix_ok=True))
+    # the prefix forces the first missing term; the scripted engine then drops the second
+    assert job.rung in ("prefix", "missing")
+    engine = ScriptedEngine("drop", prefix_ok=True)
+    single = Job("中国共产党领导。", [TERMS[0]])
+    enforce([single], engine)
+    assert (single.rung, single.missing) == ("prefix", [])
+    assert single.output.startswith("The Communist Party of China (CPC)")
+
+
+def test_rung_suppress_then_replace() -> None:
+    job = run(ScriptedEngine("wrong", suppress_ok=True), BANNED)
+    assert (job.rung, job.missing) == ("suppress", [])
+    job = run(ScriptedEngine("wrong"), BANNED)
+    assert (job.rung, job.missing) == ("replace", [])
+    assert "Chinese Communist Party" not in job.output
+
+
+def test_missing_flagged() -> None:
+    job = run(ScriptedEngine("drop"))
+    assert job.rung == "missing"
+    assert job.missing == [t.en for t in TERMS]
+    dup = run(ScriptedEngine("dup"))
+    assert dup.rung == "missing"
+
+
+def test_tidy() -> None:
+    assert tidy("the the Communist Party of China (CPC) leads .") == \
+        "The Communist Party of China (CPC) leads."
+    assert tidy("  a  the  plan") == "A plan"
+
+
+@pytest.fixture(scope="module")
+def tools():
+    return load_term_tools()
+
+
+def test_segments_get_flags_and_statuses(tools, fixtures: Path, tmp_path: Path) -> None:
+    article = load_article(fixtures / "long_article.txt")
+    annotate(article.segments, tools)
+    with TranslationMemory(tmp_path / "tm.sqlite") as tm:
+        stats = translate_segments(article.segments, ScriptedEngine("copy"), tm,
+                                   tools.fingerprint, tools.glossary)
+        assert stats.terms > 20 and stats.rungs["inject"] == stats.terms
+        assert stats.term_missing_segments == 0
+        for seg in article.segments:
+            for t in seg.terms:
+                assert t.status == "inject" and t.en in seg.en
+        again = load_article(fixtures / "long_article.txt")
+        annotate(again.segments, tools)
+        stats2 = translate_segments(again.segments, ScriptedEngine("drop"), tm,
+                                    tools.fingerprint, tools.glossary)
+        assert stats2.from_tm == stats2.segments  # the TM answers; verified, not flagged
+        assert all(t.status == "tm" for s in again.segments for t in s.terms)
+
+    dropped = load_article(fixtures / "long_article.txt")
+    annotate(dropped.segments, tools)
+    stats3 = translate_segments(dropped.segments, ScriptedEngine("drop"), None,
+                                tools.fingerprint, tools.glossary)
+    flagged = [s for s in dropped.segments if s.flags]
+    assert stats3.term_missing_segments == len(flagged) > 0
+    assert all(f.startswith("term-missing: ") for s in flagged for f in s.flags)
+    assert stats3.rungs["missing"] == stats3.terms
+
+
+def test_glossary_edit_retranslates(tools, fixtures: Path, tmp_path: Path) -> None:
+    user = tmp_path / "desk.tsv"
+    user.write_text("zh\ten\n大会号召\tcall of the congress\n", encoding="utf-8")
+    edited = load_term_tools([user])
+    assert edited.fingerprint != tools.fingerprint
+    with TranslationMemory(tmp_path / "tm.sqlite") as tm:
+        for t, expect_engine in ((tools, True), (tools, False), (edited, True)):
+            article = load_article(fixtures / "long_article.txt")
+            annotate(article.segments, t)
+            stats = translate_segments(article.segments, ScriptedEngine("copy"), tm,
+                                       t.fingerprint, t.glossary)
+            assert (stats.engine_sources > 0) == expect_engine
+
+
+def test_translate_cli_reports_terms(installed_tiny, fixtures: Path, tmp_path: Path) -> None:
+    user = tmp_path / "desk.tsv"
+    user.write_text("zh\ten\n某某县\tMoumou County\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["translate", str(fixtures / "long_article.txt"), "-o",
+                                      str(tmp_path / "out"), "--no-tm", "-g", str(user)])
+    assert result.exit_code == 0, result.output
+    assert "terms: " in result.stdout and "matched" in result.stdout
+    assert "terms satisfied by rung: " in result.stdout
+    import json
+    rows = [json.loads(x) for x in (tmp_path / "out" / "long_article" /
+                                    "long_article.aligned.jsonl").read_text().splitlines()]
+    terms = [t for r in rows for t in r["terms"]]
+    assert any(t["zh"] == "某某县" and t["en"] == "Moumou County" for t in terms)
+    assert all(t["status"] for t in terms)
+    # the real engine path: every term is either satisfied at some rung or flagged
+    for r in rows:
+        missing = [t["en"] for t in r["terms"] if t["status"] == "missing"]
+        assert bool(missing) == any(f.startswith("term-missing") for f in r["flags"])
