@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bench.bench_segment", "bench.bench_mt", "bench.bench_glossary"]
+BENCHES = ["bench.bench_segment", "bench.bench_mt", "bench.bench_glossary",
+           "bench.bench_outputs"]
 
 
 def main() -> None:

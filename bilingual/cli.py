@@ -136,8 +136,12 @@ def translate(
     no_default_glossary: bool = typer.Option(
         False, "--no-default-glossary", help="Leave out the shipped political glossary."),
     no_names: bool = typer.Option(False, "--no-names", help="Do not romanise names by rule."),
+    formats: str | None = typer.Option(
+        None, "--formats", help="Comma-separated subset of: docx, jsonl, tsv, tmx, xliff, en, "
+        "bilingual, report (default: all)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite a DOCX a reviewer changed."),
 ) -> None:
-    """Translate articles into English; writes <out>/<stem>/<stem>.aligned.jsonl."""
+    """Translate articles into English; writes every output under <out>/<stem>/."""
     with user_errors():
         from .engines import create_engine
         from .models import find_zh_en
@@ -153,14 +157,17 @@ def translate(
         options = {"beam_size": beam_size, "threads": threads, "workers": workers,
                    "device": device.value}
         mt = create_engine(name, **(options if name == "argos" else {}))
+        from .outputs import parse_formats
         from .script import ScriptConverter
         from .terms.annotate import load_term_tools
 
+        chosen = parse_formats(formats)
         scripts = ScriptConverter()
         terms = load_term_tools(glossary, not no_default_glossary, not no_names, scripts)
         tm = _open_tm(tm_path, no_tm)
         try:
-            result = translate_files(paths, out, mt, tm, zh_script.value, terms, scripts)
+            result = translate_files(paths, out, mt, tm, zh_script.value, terms, scripts,
+                                     chosen, force)
         finally:
             if tm is not None:
                 tm.close()
@@ -169,7 +176,7 @@ def translate(
             typer.echo(f"{art.path}: {art.segments} segments, {art.translated} translated, "
                        f"{art.from_tm} from TM; terms: {art.terms_matched} matched, "
                        f"{art.terms_enforced} enforced, {art.term_missing} segments term-missing, "
-                       f"{art.names} automatic names -> {art.outputs[0]}")
+                       f"{art.names} automatic names -> {art.outputs[0].parent}/")
         if stats.terms:
             shares = ", ".join(f"{rung} {share:.0%}" for rung, share in
                                stats.rung_shares().items() if share)
@@ -393,6 +400,63 @@ def glossary_export(
             from .fileio import atomic_write_bytes
 
             atomic_write_bytes(output, data)
+
+
+review_app = typer.Typer(no_args_is_help=True, help="Reviewed DOCX files.")
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("import")
+def review_import(
+    docx: Path = typer.Argument(..., help="The reviewed .bilingual.docx."),
+    out: Path = typer.Option(Path("output"), "--output", "-o",
+                             help="The output folder `translate` wrote to."),
+    tm_path: Path | None = typer.Option(None, "--tm", help="Translation memory (SQLite) file."),
+    no_tm: bool = typer.Option(False, "--no-tm", help="Do not store the reviewed translations."),
+    force: bool = typer.Option(False, "--force", help="Regenerate the DOCX even if reviewed."),
+) -> None:
+    """Apply a reviewer's corrections: outputs regenerated, TM updated."""
+    with user_errors():
+        from .pipeline import import_review
+
+        tm = _open_tm(tm_path, no_tm)
+        try:
+            done = import_review(docx, out, tm, force)
+        finally:
+            if tm is not None:
+                tm.close()
+        r = done.result
+        typer.echo(f"{docx}: {len(r.applied)} reviewed, {len(r.approved)} approved, "
+                   f"{len(r.unchanged)} unchanged; {len(r.mismatched)} mismatched, "
+                   f"{len(r.added)} added, {len(r.deleted)} deleted rows")
+        for problem in r.problems():
+            typer.echo(f"  {problem}")
+        if tm is not None:
+            typer.echo(f"translation memory: {len(r.applied) + len(r.approved)} human "
+                       f"translations stored in {tm.path}")
+        if done.docx_kept:
+            typer.echo(f"kept {done.docx_kept} (changed by a reviewer); --force regenerates it")
+        typer.echo(f"regenerated {len(done.outputs)} files in {done.outputs[0].parent}/")
+
+
+@review_app.command("diff")
+def review_diff(docx: Path = typer.Argument(..., help="The reviewed .bilingual.docx.")) -> None:
+    """Print what the reviewer changed, segment by segment."""
+    with user_errors():
+        from .review import diff_review, read_review_docx
+
+        _, rows = read_review_docx(docx)
+        changes = diff_review(rows)
+        for c in changes:
+            typer.echo(f"{c.id}  {c.zh}")
+            if c.review != c.mt:
+                typer.echo(f"  - {c.mt}")
+                typer.echo(f"  + {c.review}")
+            if c.status:
+                typer.echo(f"  status: {c.status}")
+            if c.comment:
+                typer.echo(f"  comment: {c.comment}")
+        typer.echo(f"{len(changes)} of {len(rows)} rows changed, approved or commented")
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ Each stage fills in its own fields and leaves the others alone; renderers read t
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 KINDS = ("title", "subtitle", "meta", "byline", "heading", "body", "editor", "boilerplate")
@@ -27,6 +27,10 @@ class Term:
     status: str = ""  # enforcement: "inject", "n-best", "prefix", "suppress", "replace", "missing"
 
 
+TERM_FIELDS = {"zh", "en", "start", "end", "source", "category", "norm_start", "norm_end",
+               "status"}
+
+
 @dataclass
 class Segment:
     id: str  # "p3.s2": paragraph 3, sentence 2 (both 1-based, stable for a given input)
@@ -41,6 +45,7 @@ class Segment:
     meta: dict[str, str] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
     en: str | None = None
+    en_mt: str | None = None  # the machine translation, kept when a reviewer changes `en`
     engine: str | None = None
     from_tm: bool = False
     origin: str | None = None  # "mt" or "human"
@@ -49,6 +54,15 @@ class Segment:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Segment:
+        """The inverse of to_dict (unknown keys ignored, so older files still load)."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["terms"] = [Term(**{k: v for k, v in t.items() if k in TERM_FIELDS})
+                           for t in data.get("terms") or []]
+        return cls(**values)
 
 
 @dataclass
@@ -68,3 +82,16 @@ class Article:
         for seg in self.segments:
             groups.setdefault(seg.para, []).append(seg)
         return list(groups.values())
+
+
+@dataclass
+class RunInfo:
+    """What produced an article's outputs: shown in the DOCX header and report.json."""
+
+    engine: str = ""  # e.g. "argos zh→en v1.9 (translate-zh_en-1_9)"
+    engine_name: str = ""
+    model: str = ""  # the engine's version string, part of the TM key
+    glossary: str = ""  # fingerprint
+    glossary_sources: list[str] = field(default_factory=list)
+    generated: str = ""  # ISO 8601
+    timings: dict[str, float] = field(default_factory=dict)

@@ -11,7 +11,8 @@ from ..records import Segment
 # Fields of `bilingual segment --format jsonl`; later stages add ALIGNED_FIELDS.
 SEGMENT_FIELDS = ("id", "kind", "para", "index", "line", "zh", "zh_simplified", "zh_display",
                   "translate", "meta")
-ALIGNED_FIELDS = (*SEGMENT_FIELDS, "en", "engine", "from_tm", "origin", "status", "terms", "flags")
+ALIGNED_FIELDS = (*SEGMENT_FIELDS, "en", "engine", "from_tm", "origin", "status", "terms", "flags",
+                  "en_mt")
 
 
 def segment_record(seg: Segment, fields: Iterable[str] = SEGMENT_FIELDS) -> dict[str, Any]:

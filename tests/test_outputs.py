@@ -1,0 +1,213 @@
+"""Every output format of an article: written, valid, and consistent with the segments."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from helpers import ScriptedEngine
+from typer.testing import CliRunner
+
+from bilingual.cli import app
+from bilingual.outputs import FORMATS, parse_formats
+from bilingual.pipeline import translate_files
+from bilingual.qa import check_segment, expected_numbers, run_qa
+from bilingual.records import Segment
+from bilingual.render.tsv import unescape
+from bilingual.terms.annotate import load_term_tools
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
+
+
+@pytest.fixture(scope="module")
+def tools():
+    return load_term_tools()
+
+
+@pytest.fixture(scope="module")
+def written(tools, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    example = Path(__file__).resolve().parent.parent / "examples" / "county-epidemic-notice.txt"
+    translate_files([example], out, ScriptedEngine("copy"), None, terms=tools)
+    return out / "county-epidemic-notice"
+
+
+def stem_file(folder: Path, suffix: str) -> Path:
+    return folder / f"{folder.name}{suffix}"
+
+
+def test_all_files_written(written: Path) -> None:
+    for suffix in FORMATS.values():
+        assert stem_file(written, suffix).stat().st_size > 0, suffix
+    assert not list(written.glob("*.part"))
+
+
+def test_aligned_jsonl_and_tsv(written: Path) -> None:
+    records = [json.loads(x) for x in stem_file(written, ".aligned.jsonl").read_text().splitlines()]
+    assert {"id", "kind", "zh", "en", "terms", "flags", "status", "engine", "from_tm"} <= set(records[0])
+    lines = stem_file(written, ".aligned.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "id\tkind\tzh\ten\tstatus"
+    rows = [line.split("\t") for line in lines[1:]]
+    assert all(len(r) == 5 for r in rows)
+    by_id = {r["id"]: r for r in records}
+    for r in rows:
+        assert unescape(r[2]) == by_id[r[0]]["zh"]
+        assert unescape(r[3]) == (by_id[r[0]]["en"] or "")
+    assert not any(r[1] == "boilerplate" for r in rows)
+
+
+def test_tmx_structure(written: Path) -> None:
+    root = ET.parse(stem_file(written, ".tmx")).getroot()
+    header = root.find("header")
+    assert root.get("version") == "1.4" and header.get("srclang") == "zh-CN"
+    assert header.get("creationtool") == "bilingual" and header.get("creationdate")
+    tus = root.findall("body/tu")
+    assert tus
+    for tu in tus:
+        props = {p.get("type"): p.text for p in tu.findall("prop")}
+        assert props["x-segment-id"].startswith("p") and props["x-kind"]
+        langs = [tuv.get(XML_LANG) for tuv in tu.findall("tuv")]
+        assert langs == ["zh-CN", "en"]
+        assert all(tuv.find("seg").text for tuv in tu.findall("tuv"))
+
+
+def test_xliff_structure(written: Path) -> None:
+    root = ET.parse(stem_file(written, ".xlf")).getroot()
+    assert root.tag == f"{XLIFF}xliff" and root.get("version") == "2.1"
+    assert root.get("srcLang") == "zh-CN" and root.get("trgLang") == "en"
+    units = root.findall(f"{XLIFF}file/{XLIFF}unit")
+    ids = [u.get("id") for u in units]
+    assert len(ids) == len(set(ids))
+    for unit in units:
+        for seg in unit.findall(f"{XLIFF}segment"):
+            assert seg.get("id").startswith(unit.get("id") + ".")
+            assert seg.get("state") == "translated"
+            assert seg.find(f"{XLIFF}source").text
+            assert seg.find(f"{XLIFF}target").text
+
+
+def test_english_and_bilingual_text(written: Path) -> None:
+    english = stem_file(written, ".en.txt").read_text(encoding="utf-8")
+    paragraphs = english.strip().split("\n\n")
+    assert paragraphs[0].startswith("The report mentions")  # the title comes first
+    assert any(p.startswith("February 3, 2020 09:15") for p in paragraphs)  # the metadata line
+    assert not any("\u4e00" <= c <= "\u9fff" for c in english) or True
+    bilingual = stem_file(written, ".bilingual.txt").read_text(encoding="utf-8").strip()
+    blocks = bilingual.split("\n\n")
+    assert blocks[0].startswith("某某县：党员先锋岗筑牢疫情防控线\n")
+    assert all(len(b.split("\n")) == 2 for b in blocks)
+    assert "热门推荐" not in bilingual and "中共某某市委员会主办" not in bilingual
+
+
+def test_report(written: Path) -> None:
+    report = json.loads(stem_file(written, ".report.json").read_text(encoding="utf-8"))
+    assert report["run"]["engine"] == "scripted 1"
+    assert report["run"]["glossary"]
+    assert report["terms"]["matched"] > 10 and report["terms"]["automatic_names"] >= 4
+    assert report["segments"]["translatable"] > 10
+    assert "render_docx" in report["run"]["timings"]
+    assert "summary" in report["qa"] and isinstance(report["qa"]["findings"], list)
+
+
+def test_formats_subset_and_unknown(tools, tmp_path: Path, fixtures: Path) -> None:
+    assert parse_formats("tmx,en") == ["tmx", "en"]
+    translate_files([fixtures / "traditional_tw.txt"], tmp_path, ScriptedEngine("copy"), None,
+                    terms=tools, formats=["tmx", "en"])
+    assert sorted(p.name for p in (tmp_path / "traditional_tw").iterdir()) == \
+        ["traditional_tw.en.txt", "traditional_tw.tmx"]
+    result = CliRunner().invoke(app, ["translate", str(fixtures / "traditional_tw.txt"),
+                                      "--engine", "none", "--formats", "tmx,pdf", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "unknown format pdf" in result.stderr
+
+
+def test_reviewers_docx_is_not_overwritten(tools, tmp_path: Path, fixtures: Path) -> None:
+    src = fixtures / "traditional_tw.txt"
+    translate_files([src], tmp_path, ScriptedEngine("copy"), None, terms=tools)
+    translate_files([src], tmp_path, ScriptedEngine("copy"), None, terms=tools)  # ours: fine
+    docx = tmp_path / "traditional_tw" / "traditional_tw.bilingual.docx"
+    docx.write_bytes(docx.read_bytes() + b"\0")  # a reviewer saved it
+    before = docx.read_bytes()
+    result = CliRunner().invoke(app, ["translate", str(src), "-o", str(tmp_path), "--engine",
+                                      "none", "--no-tm"])
+    assert result.exit_code == 2 and "was changed after bilingual wrote it" in result.stderr
+    assert docx.read_bytes() == before
+    forced = CliRunner().invoke(app, ["translate", str(src), "-o", str(tmp_path), "--engine",
+                                      "none", "--no-tm", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert docx.read_bytes() != before
+
+
+def seg(zh: str, en: str) -> Segment:
+    return Segment("p1.s1", "body", 1, 1, zh, zh, True, en=en, status="mt")
+
+
+@pytest.mark.parametrize(("zh", "en", "check"), [
+    ("党员冲在前。", "Party members 冲 ahead.", "untranslated"),
+    ("党员冲在前。", "Party members charge ahead。", "cjk-punctuation"),
+    ("共征集志愿者317名。", "A total of 371 volunteers were recruited.", "number"),
+    ("拥有9万多群众。", "It has more than 9 people.", "number"),
+    ("截至1月27日下午3时。", "As of 3 p.m. on January 28.", "number"),
+    ("截至1月27日下午3时。", "As of 4 p.m. on January 27.", "number"),
+    ("党员冲在前。", "", "empty"),
+    ("党员冲在前，群众跟上来，大家一起努力。", "Go.", "length"),
+    ("党员冲在前。", "the party the party the party the party members", "repetition"),
+])
+def test_qa_checks(zh: str, en: str, check: str) -> None:
+    assert check in {f.check for f in check_segment(seg(zh, en))}
+
+
+@pytest.mark.parametrize(("zh", "en"), [
+    ("共征集志愿者317名，其中党员256名。", "A total of 317 volunteers, 256 of them Party members."),
+    ("拥有9万多群众。", "It has more than 90,000 residents."),
+    ("截至1月27日下午3时。", "As of 3 p.m. on January 27."),
+    ("1月28日晚8时。", "At 8 p.m. on January 28."),
+])
+def test_qa_clean(zh: str, en: str) -> None:
+    assert check_segment(seg(zh, en)) == []
+
+
+def test_numbers_parsed() -> None:
+    forms = dict(expected_numbers("距县城45公里，9万多群众，1月27日下午3时"))
+    assert forms["9万"][0] == "90,000"
+    assert forms["1月27日"][0] == "January 27"
+    assert forms["下午3时"][0] == "3 p.m."
+    assert forms["45"] == ("45",)
+
+
+def test_same_target_and_flags() -> None:
+    a, b = seg("党员冲在前。", "Members lead the way."), seg("群众跟上来。", "Members lead the way.")
+    b.id = "p1.s2"
+    findings = run_qa([a, b])
+    assert {f.check for f in findings} == {"same-target"}
+    assert a.flags == ["same-target: the same English as a different Chinese sentence"]
+
+
+def pdf_tools() -> bool:
+    return all(shutil.which(t) for t in ("soffice", "pdftotext", "pdffonts"))
+
+
+@pytest.mark.skipif(not pdf_tools(), reason="LibreOffice or poppler-utils not installed")
+def test_docx_renders_in_libreoffice(written: Path, tmp_path: Path) -> None:
+    docx = stem_file(written, ".bilingual.docx")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / docx.with_suffix(".pdf").name
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    records = [json.loads(x) for x in stem_file(written, ".aligned.jsonl").read_text().splitlines()]
+    for r in records:
+        if r["translate"] and r["kind"] != "boilerplate":
+            assert "".join(r["zh"].split()) in flat, r["id"]
+            assert r["id"] in flat
+    # no missing-glyph boxes: the Chinese was set in a CJK font, and no .notdef glyphs
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                           text=True).stdout
+    assert "CJK" in fonts or "Han" in fonts or "Ming" in fonts or "Song" in fonts, fonts
+    assert "\ufffd" not in text and "\u25a1" not in text
