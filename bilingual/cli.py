@@ -101,6 +101,7 @@ class EngineName(str, Enum):
     argos = "argos"
     none = "none"
     auto = "auto"
+    libretranslate = "libretranslate"
 
 
 class Device(str, Enum):
@@ -119,7 +120,7 @@ def _open_tm(tm_path: Path | None, no_tm: bool):  # -> TranslationMemory | None
 
 @app.command()
 def translate(
-    paths: list[str] = typer.Argument(..., help="Article files (.txt, .docx, .html)."),
+    paths: list[str] = typer.Argument(..., help="Article files (.txt, .docx, .html) or folders."),
     out: Path = typer.Option(Path("output"), "--output", "-o", help="Output folder."),
     engine: EngineName = typer.Option(EngineName.argos, "--engine", "-e", help="MT engine."),
     beam_size: int = typer.Option(4, "--beam-size", min=1, help="Beam width (Argos default 4)."),
@@ -128,6 +129,8 @@ def translate(
     workers: int = typer.Option(0, "--workers", min=0,
                                 help="Batches decoded in parallel (0: cores / threads)."),
     device: Device = typer.Option(Device.cpu, "--device", help="Where the model runs."),
+    url: str | None = typer.Option(None, "--url", help="LibreTranslate server URL."),
+    api_key: str | None = typer.Option(None, "--api-key", help="LibreTranslate API key."),
     tm_path: Path | None = typer.Option(None, "--tm", help="Translation memory (SQLite) file."),
     no_tm: bool = typer.Option(False, "--no-tm", help="Neither read nor write a TM."),
     zh_script: Script = typer.Option(Script.auto, "--zh-script", help="Chinese script shown."),
@@ -139,55 +142,90 @@ def translate(
     formats: str | None = typer.Option(
         None, "--formats", help="Comma-separated subset of: docx, jsonl, tsv, tmx, xliff, en, "
         "bilingual, report (default: all)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite a DOCX a reviewer changed."),
+    force: bool = typer.Option(False, "--force",
+                               help="Redo up-to-date articles; overwrite a reviewed DOCX."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for reading, "
+                             "terms and rendering."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary."),
 ) -> None:
-    """Translate articles into English; writes every output under <out>/<stem>/."""
+    """Translate articles (or folders of them); writes every output under <out>/<stem>/."""
     with user_errors():
-        from .engines import create_engine
-        from .models import find_zh_en
-        from .pipeline import translate_files
-
-        name = engine.value
-        if engine is EngineName.auto:
-            name = "argos" if find_zh_en() is not None else "none"
-            if name == "none":
-                typer.echo("bilingual: note: no zh→en model installed; writing a translation "
-                           "kit (--engine none). Install one with `bilingual models install`.",
-                           err=True)
-        options = {"beam_size": beam_size, "threads": threads, "workers": workers,
-                   "device": device.value}
-        mt = create_engine(name, **(options if name == "argos" else {}))
+        from .batch import BatchOptions, collect_inputs, plan, run_batch, write_run_json
+        from .errors import BilingualError
         from .outputs import parse_formats
-        from .script import ScriptConverter
-        from .terms.annotate import load_term_tools
+        from .progress import Reporter
 
         chosen = parse_formats(formats)
-        scripts = ScriptConverter()
-        terms = load_term_tools(glossary, not no_default_glossary, not no_names, scripts)
+        inputs = collect_inputs(paths, out)
+        for p in paths:
+            if p != "-" and not Path(p).exists():
+                raise BilingualError("no such file or folder", p, "check the path")
+        if not inputs:
+            raise BilingualError("no article files (.txt, .docx, .html) found", " ".join(paths),
+                                 "give article files or folders that hold them")
+        mt = _make_engine(engine, beam_size, threads, workers, device, url, api_key)
+        options = BatchOptions(out=out, formats=chosen, zh_script=zh_script.value, force=force,
+                               jobs=jobs, glossaries=[str(g) for g in glossary],
+                               default_glossary=not no_default_glossary, names=not no_names)
+        items = plan(inputs)
         tm = _open_tm(tm_path, no_tm)
+        reporter = Reporter(len(items), quiet)
         try:
-            result = translate_files(paths, out, mt, tm, zh_script.value, terms, scripts,
-                                     chosen, force)
+            result = run_batch(items, mt, tm, options, reporter.update)
         finally:
+            reporter.close()
             if tm is not None:
                 tm.close()
-        stats = result.stats
-        for art in result.articles:
-            typer.echo(f"{art.path}: {art.segments} segments, {art.translated} translated, "
-                       f"{art.from_tm} from TM; terms: {art.terms_matched} matched, "
-                       f"{art.terms_enforced} enforced, {art.term_missing} segments term-missing, "
-                       f"{art.names} automatic names -> {art.outputs[0].parent}/")
-        if stats.terms:
-            shares = ", ".join(f"{rung} {share:.0%}" for rung, share in
-                               stats.rung_shares().items() if share)
-            typer.echo(f"terms satisfied by rung: {shares}")
-        if mt.produces_text:
-            typer.echo(f"engine {mt.describe()}: {stats.engine_sources} sentences translated, "
-                       f"{stats.from_tm} of {stats.segments} segments from TM, "
-                       f"{result.seconds:.2f} s")
-        else:
-            typer.echo(f"engine none: no MT; {stats.segments - stats.from_tm} segments left "
-                       f"for translators, {stats.from_tm} from TM, {result.seconds:.2f} s")
+        write_run_json(result, out)
+        _print_summary(result, mt, quiet)
+        for failed in result.failed:
+            typer.echo(f"bilingual: error: {failed.reason}", err=True)
+        if result.failed:
+            raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _make_engine(engine: EngineName, beam_size: int, threads: int, workers: int,
+                 device: Device, url: str | None, api_key: str | None):  # -> Engine
+    from .engines import create_engine
+    from .models import find_zh_en
+
+    name = engine.value
+    if engine is EngineName.auto:
+        name = "argos" if find_zh_en() is not None else "none"
+        if name == "none":
+            typer.echo("bilingual: note: no zh→en model installed; writing a translation "
+                       "kit (--engine none). Install one with `bilingual models install`.",
+                       err=True)
+    if name == "argos":
+        return create_engine(name, beam_size=beam_size, threads=threads, workers=workers,
+                             device=device.value)
+    if name == "libretranslate":
+        return create_engine(name, url=url, api_key=api_key)
+    return create_engine(name)
+
+
+def _print_summary(result, mt, quiet: bool) -> None:  # (BatchResult, Engine, bool)
+    from .progress import summary_table
+
+    stats = result.stats
+    if not quiet:
+        typer.echo(summary_table(result))
+    done = [o for o in result.outcomes if o.status == "done"]
+    typer.echo(f"terms: {sum(o.terms_matched for o in done)} matched, "
+               f"{sum(o.terms_enforced for o in done)} enforced, "
+               f"{sum(o.term_missing for o in done)} segments term-missing, "
+               f"{sum(o.names for o in done)} automatic names")
+    if stats.terms:
+        shares = ", ".join(f"{rung} {share:.0%}" for rung, share in
+                           stats.rung_shares().items() if share)
+        typer.echo(f"terms satisfied by rung: {shares}")
+    if mt.produces_text:
+        typer.echo(f"engine {mt.describe()}: {stats.engine_sources} sentences translated, "
+                   f"{stats.from_tm} of {stats.segments} segments from TM, "
+                   f"{result.seconds:.2f} s")
+    else:
+        typer.echo(f"engine none: no MT; {stats.segments - stats.from_tm} segments left "
+                   f"for translators, {stats.from_tm} from TM, {result.seconds:.2f} s")
 
 
 models_app = typer.Typer(no_args_is_help=True, help="Argos zh→en model packages.")

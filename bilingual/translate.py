@@ -32,6 +32,13 @@ class TranslateStats:
     seconds: float = 0.0
     engine_seconds: float = 0.0
 
+    def merge(self, other: TranslateStats) -> None:
+        """Add another batch's figures to these."""
+        for name in ("segments", "distinct", "from_tm", "human", "engine_sources", "terms",
+                     "term_missing_segments", "seconds", "engine_seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.rungs.update(other.rungs)
+
     def rung_shares(self) -> dict[str, float]:
         return {r: n / self.terms for r, n in self.rungs.items()} if self.terms else {}
 

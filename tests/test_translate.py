@@ -107,7 +107,11 @@ def test_cli_argos_then_tm(installed_tiny: Path, tmp_path: Path, fixtures: Path)
     assert all(r["engine"] == "argos" and r["from_tm"] is False for r in translatable)
     assert "0 of" in first.stdout.splitlines()[-1]
 
-    second = runner.invoke(app, ["translate", *files, "-o", str(out), "--tm", str(tm)])
+    skipped = runner.invoke(app, ["translate", *files, "-o", str(out), "--tm", str(tm)])
+    assert skipped.exit_code == 0, skipped.output
+    assert "2 articles: 2 skipped" in skipped.stdout  # up to date: nothing redone
+
+    second = runner.invoke(app, ["translate", *files, "-o", str(out), "--tm", str(tm), "--force"])
     assert second.exit_code == 0, second.output
     assert "engine argos" in second.stdout and ": 0 sentences translated" in second.stdout
     again = read_jsonl(out / "traditional_tw" / "traditional_tw.aligned.jsonl")
@@ -115,15 +119,20 @@ def test_cli_argos_then_tm(installed_tiny: Path, tmp_path: Path, fixtures: Path)
     assert all(r["from_tm"] for r in again if r["translate"])
 
 
-def test_cli_bad_file_writes_nothing(installed_tiny: Path, tmp_path: Path, fixtures: Path) -> None:
+def test_cli_bad_file_reported_rest_written(installed_tiny: Path, tmp_path: Path,
+                                            fixtures: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     out = tmp_path / "out"
     result = runner.invoke(app, ["translate", str(fixtures / "long_article.txt"), str(empty),
                                  "-o", str(out), "--no-tm"])
     assert result.exit_code == 2
-    assert "empty.txt: the file is empty" in result.stderr
-    assert not out.exists()
+    assert result.stderr.strip().splitlines()[-1] == \
+        f"bilingual: error: {empty}: the file is empty (give an article with Chinese text)"
+    assert (out / "long_article" / "long_article.aligned.jsonl").exists()
+    assert not (out / "empty").exists()
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["counts"] == {"done": 1, "failed": 1}
 
 
 def test_cli_engine_auto(packages_dir: Path, tiny_package_file: Path, tmp_path: Path,

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import BilingualError
 from .base import Engine
 
-ENGINE_NAMES = ("argos", "none")
+ENGINE_NAMES = ("argos", "none", "libretranslate")
 
 
 def create_engine(name: str, *, packages: Path | None = None, **options: object) -> Engine:
@@ -24,5 +24,9 @@ def create_engine(name: str, *, packages: Path | None = None, **options: object)
         from .argos import ArgosEngine, ArgosOptions
 
         return ArgosEngine(require_zh_en(packages), ArgosOptions(**options))  # type: ignore[arg-type]
+    if name == "libretranslate":
+        from .libretranslate import LibreTranslateEngine
+
+        return LibreTranslateEngine(**options)  # type: ignore[arg-type]
     raise BilingualError(f"unknown engine '{name}'", "--engine",
                          f"use one of {', '.join(ENGINE_NAMES)}")
