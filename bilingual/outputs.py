@@ -84,6 +84,9 @@ def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Fin
 
     if "docx" in formats:
         check_docx_untouched(out, article, force)
+    folder = article_dir(out, article)
+    for stale in folder.glob(".*.part") if folder.is_dir() else ():
+        stale.unlink(missing_ok=True)  # left by a run that was killed while writing
     renderers: dict[str, Callable[[], str | bytes]] = {
         "jsonl": lambda: dumps(article.segments, ALIGNED_FIELDS),
         "tsv": lambda: render_aligned_tsv(article),

@@ -25,17 +25,67 @@ TRAINING_LINES = [
 ]
 
 
+def build_tiny_minisbd(path: Path, lang: str = "zh-hans") -> Path:
+    """A tiny but real MiniSBD sentence splitter (ONNX), for a LibreTranslate server that
+    cannot download its own: a character lookup table that ends sentences at 。！？!? .
+
+    MiniSBD feeds `units` (character ids) and `features`, and reads per-character logits over
+    5 classes (1: token end, 2: sentence end); its vocab and config travel as metadata.
+    """
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    chars = sorted(set("".join(TRAINING_LINES)) | set("。！？!?.，、"))
+    id2unit = ["<PAD>", "<UNK>", *chars]
+    table = np.zeros((len(id2unit), 5), np.float32)
+    table[:, 1] = 5.0  # every character ends a token
+    for i, unit in enumerate(id2unit):
+        if unit in "。！？!?":
+            table[i, 2] = 10.0  # these end a sentence
+    graph = helper.make_graph(
+        [helper.make_node("Gather", ["table", "units"], ["logits0"], axis=0),
+         helper.make_node("ReduceSum", ["features", "axes"], ["fsum"], keepdims=1),
+         helper.make_node("Mul", ["fsum", "zero"], ["fzero"]),
+         helper.make_node("Add", ["logits0", "fzero"], ["logits"])],
+        "tiny_minisbd",
+        [helper.make_tensor_value_info("units", TensorProto.INT64, ["B", "T"]),
+         helper.make_tensor_value_info("features", TensorProto.FLOAT, ["B", "T", "F"])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["B", "T", 5])],
+        [numpy_helper.from_array(table, "table"),
+         numpy_helper.from_array(np.array([2], np.int64), "axes"),
+         numpy_helper.from_array(np.array(0.0, np.float32), "zero")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    vocab = {"lang": lang, "idx": 0, "cutoff": 0, "lower": False,
+             "_id2unit": id2unit, "_unit2id": {u: i for i, u in enumerate(id2unit)}}
+    for key, value in (("lang_code", lang), ("config", json.dumps({"feat_funcs": []})),
+                       ("vocab", json.dumps(vocab, ensure_ascii=False)),
+                       ("lexicon", "null")):
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.checker.check_model(model)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, str(path))
+    return path
+
+
 def build_tiny_package(dest_dir: Path, version: str = "1.0", seed: int = 0,
-                       d_model: int = 16) -> Path:
-    """Write `translate-zh_en-tiny.argosmodel` into `dest_dir`; returns its path."""
+                       d_model: int = 16, from_code: str = "zh", to_code: str = "en",
+                       minisbd: bool = False) -> Path:
+    """Write `translate-<from>_<to>-tiny.argosmodel` into `dest_dir`; returns its path.
+
+    With `minisbd`, the package carries a tiny MiniSBD model, which Argos's own sentence
+    splitter (and so a LibreTranslate server) uses instead of downloading one."""
     import ctranslate2  # noqa: F401  (fails early with a clear import error)
     import numpy as np
     import sentencepiece as spm
     from ctranslate2.specs import TransformerSpec
 
     dest_dir.mkdir(parents=True, exist_ok=True)
-    work = dest_dir / "tiny-build"
-    pkg = work / "translate-zh_en-tiny"
+    work = dest_dir / f"tiny-build-{from_code}_{to_code}"
+    pkg = work / f"translate-{from_code}_{to_code}-tiny"
     (pkg / "model").mkdir(parents=True, exist_ok=True)
 
     buffer = io.BytesIO()
@@ -83,15 +133,19 @@ def build_tiny_package(dest_dir: Path, version: str = "1.0", seed: int = 0,
     spec.optimize(quantization=None)
     spec.save(str(pkg / "model"))
 
+    names = {"zh": "Chinese", "en": "English"}
     metadata = {
-        "package_version": version, "argos_version": "1.9", "from_code": "zh",
-        "from_name": "Chinese", "to_code": "en", "to_name": "English",
-        "type": "translate", "links": [],
+        "package_version": version, "argos_version": "1.9", "from_code": from_code,
+        "from_name": names.get(from_code, from_code), "to_code": to_code,
+        "to_name": names.get(to_code, to_code), "type": "translate", "links": [],
     }
     (pkg / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
-    (pkg / "README.md").write_text("Tiny random zh→en model for tests.\n", encoding="utf-8")
+    (pkg / "README.md").write_text("Tiny random model for tests.\n", encoding="utf-8")
+    if minisbd:
+        build_tiny_minisbd(pkg / "minisbd" / "tiny.onnx",
+                           "zh-hans" if from_code == "zh" else from_code)
 
-    archive = dest_dir / "translate-zh_en-tiny.argosmodel"
+    archive = dest_dir / f"translate-{from_code}_{to_code}-tiny.argosmodel"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for file in sorted(pkg.rglob("*")):
             if file.is_file():
