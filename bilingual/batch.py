@@ -178,6 +178,10 @@ def _finish(article: Article, item: Item, out: Path, info: RunInfo, formats: lis
     atomic_write_text(stamp_path(out, item.stem),
                       json.dumps({"key": key, "input": input_digest(item.path)}) + "\n")
     todo = [s for s in article.segments if s.translate]
+    if _worker:  # a worker lives for the whole run: trim it now and then
+        _worker["finished"] = _worker.get("finished", 0) + 1
+        if _worker["finished"] % CHUNK == 0:
+            _release_memory()
     return Outcome(
         path=str(item.path), stem=item.stem, status="done", segments=len(article.segments),
         terms_matched=sum(1 for s in todo for t in s.terms if t.source != "auto"),
@@ -273,10 +277,28 @@ def run_batch(items: list[Item], engine: Engine, tm: TranslationMemory | None,
                 outcomes.append(outcome)
                 if progress:
                     progress(outcome, segments_done)
+            del prepared, ready, segments, args
+            _release_memory()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return BatchResult(outcomes, time.perf_counter() - start, engine.describe(), stats)
+
+
+def _release_memory() -> None:
+    """Give freed memory back after each chunk.
+
+    Measured here: without this, glibc's arenas kept growing by ~0.1 MB an article (the
+    Python heap itself stayed flat), so a run of thousands of articles would creep upwards.
+    """
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to trim
 
 
 def _repeat(n: int, *values: Any) -> list[list[Any]]:
