@@ -64,13 +64,19 @@ def _main(
     """Chinese→English translation and bilingual publishing for government news."""
 
 
-def _write_or_print(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from .fileio import atomic_write_text
+def _write_or_print(content: str | bytes, output: Path | None) -> None:
+    """To the output file (atomically), or to stdout."""
+    from .fileio import atomic_write_bytes, atomic_write_text
 
-    atomic_write_text(output, text)
+    if output is None:
+        if isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
+    elif isinstance(content, bytes):
+        atomic_write_bytes(output, content)
+    else:
+        atomic_write_text(output, content)
 
 
 @app.command()
@@ -337,15 +343,9 @@ def tm_export(
         units = list(tm.units())
         tm.close()
         if fmt is TmFormat.tmx:
-            data = render_tmx(TmxUnit(u.source, u.target, {
+            _write_or_print(render_tmx(TmxUnit(u.source, u.target, {
                 "x-origin": u.origin, "x-engine": u.engine, "x-model": u.model}, u.created)
-                for u in units)
-            if output is None:
-                sys.stdout.buffer.write(data)
-            else:
-                from .fileio import atomic_write_bytes
-
-                atomic_write_bytes(output, data)
+                for u in units), output)
             return
         header = ("source", "target", "origin", "engine", "model", "glossary", "created", "updated")
         rows = ((u.source, u.target, u.origin, u.engine, u.model, u.glossary, u.created,
@@ -428,16 +428,7 @@ def glossary_export(
         from .terms.load import load_glossary
 
         merged = load_glossary(glossary)
-        if fmt is GlossaryFormat.tsv:
-            _write_or_print(to_tsv(merged), output)
-            return
-        data = to_tbx(merged)
-        if output is None:
-            sys.stdout.buffer.write(data)
-        else:
-            from .fileio import atomic_write_bytes
-
-            atomic_write_bytes(output, data)
+        _write_or_print(to_tsv(merged) if fmt is GlossaryFormat.tsv else to_tbx(merged), output)
 
 
 review_app = typer.Typer(no_args_is_help=True, help="Reviewed DOCX files.")
