@@ -220,13 +220,17 @@ class BatchResult:
 
 
 def run_batch(items: list[Item], engine: Engine, tm: TranslationMemory | None,
-              options: BatchOptions, progress: Progress | None = None) -> BatchResult:
-    """Translate every item, writing outputs as each chunk finishes."""
+              options: BatchOptions, progress: Progress | None = None,
+              state: dict[str, Any] | None = None) -> BatchResult:
+    """Translate every item, writing outputs as each chunk finishes.
+
+    `state` ({"scripts": ScriptConverter, "terms": TermTools}) reuses tools already loaded;
+    without it they are loaded here from `options`."""
     from .pipeline import run_info
     from .translate import translate_segments
 
     start = time.perf_counter()
-    local = _load_state(options.glossaries, options.default_glossary, options.names)
+    local = state or _load_state(options.glossaries, options.default_glossary, options.names)
     terms = local["terms"]
     info = run_info(engine, terms)
     key = settings_key(engine, terms.fingerprint, options)

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from bilingual.batch import BatchOptions, plan, run_batch
 from bilingual.engines.base import Engine
+from bilingual.errors import BilingualError
+from bilingual.outputs import FORMATS
+from bilingual.script import ScriptConverter
+from bilingual.terms.annotate import TermTools
+from bilingual.tm import TranslationMemory
 
 LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'(),\- ]*[A-Za-z0-9)]")
 
@@ -54,3 +61,13 @@ class ScriptedEngine(Engine):
             return None
         return [self.render(s, 0).replace("Chinese Communist Party", "Communist Party of China (CPC)")
                 for s in sources]
+
+
+def translate_files(paths: list[Path], out: Path, engine: Engine, tm: TranslationMemory | None,
+                    terms: TermTools, formats: list[str] | None = None) -> None:
+    """Run the batch pipeline on `paths` with tools already loaded; fail on any bad article."""
+    result = run_batch(plan(list(paths)), engine, tm,
+                       BatchOptions(out=out, formats=formats or list(FORMATS)),
+                       state={"scripts": ScriptConverter(), "terms": terms})
+    if result.failed:
+        raise BilingualError(result.failed[0].reason)

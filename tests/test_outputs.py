@@ -7,20 +7,20 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.dom import XML_NAMESPACE
 
 import pytest
-from helpers import ScriptedEngine
+from helpers import ScriptedEngine, translate_files
 from typer.testing import CliRunner
 
 from bilingual.cli import app
 from bilingual.outputs import FORMATS, parse_formats
-from bilingual.pipeline import translate_files
 from bilingual.qa import check_segment, expected_numbers, run_qa
 from bilingual.records import Segment
 from bilingual.render.tsv import unescape
 from bilingual.terms.annotate import load_term_tools
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_LANG = f"{{{XML_NAMESPACE}}}lang"
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
 
 
@@ -33,7 +33,7 @@ def tools():
 def written(tools, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("out")
     example = Path(__file__).resolve().parent.parent / "examples" / "county-epidemic-notice.txt"
-    translate_files([example], out, ScriptedEngine("copy"), None, terms=tools)
+    translate_files([example], out, ScriptedEngine("copy"), None, tools)
     return out / "county-epidemic-notice"
 
 
@@ -117,8 +117,9 @@ def test_report(written: Path) -> None:
 def test_formats_subset_and_unknown(tools, tmp_path: Path, fixtures: Path) -> None:
     assert parse_formats("tmx,en") == ["tmx", "en"]
     translate_files([fixtures / "traditional_tw.txt"], tmp_path, ScriptedEngine("copy"), None,
-                    terms=tools, formats=["tmx", "en"])
-    assert sorted(p.name for p in (tmp_path / "traditional_tw").iterdir()) == \
+                    tools, formats=["tmx", "en"])
+    assert sorted(p.name for p in (tmp_path / "traditional_tw").iterdir()
+                  if not p.name.startswith(".")) == \
         ["traditional_tw.en.txt", "traditional_tw.tmx"]
     result = CliRunner().invoke(app, ["translate", str(fixtures / "traditional_tw.txt"),
                                       "--engine", "none", "--formats", "tmx,pdf", "-o", str(tmp_path)])
@@ -127,8 +128,8 @@ def test_formats_subset_and_unknown(tools, tmp_path: Path, fixtures: Path) -> No
 
 def test_reviewers_docx_is_not_overwritten(tools, tmp_path: Path, fixtures: Path) -> None:
     src = fixtures / "traditional_tw.txt"
-    translate_files([src], tmp_path, ScriptedEngine("copy"), None, terms=tools)
-    translate_files([src], tmp_path, ScriptedEngine("copy"), None, terms=tools)  # ours: fine
+    translate_files([src], tmp_path, ScriptedEngine("copy"), None, tools)
+    translate_files([src], tmp_path, ScriptedEngine("copy"), None, tools)  # ours: fine
     docx = tmp_path / "traditional_tw" / "traditional_tw.bilingual.docx"
     docx.write_bytes(docx.read_bytes() + b"\0")  # a reviewer saved it
     before = docx.read_bytes()

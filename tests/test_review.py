@@ -10,12 +10,11 @@ import pytest
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from helpers import ScriptedEngine
+from helpers import ScriptedEngine, translate_files
 from typer.testing import CliRunner
 
 from bilingual.article import load_article
 from bilingual.cli import app
-from bilingual.pipeline import translate_files
 from bilingual.terms.annotate import annotate, load_term_tools
 from bilingual.tm import TranslationMemory
 from bilingual.translate import translate_segments
@@ -32,7 +31,7 @@ def tools():
 @pytest.fixture
 def translated(tools, tmp_path: Path, fixtures: Path) -> Path:
     out = tmp_path / "out"
-    translate_files([fixtures / f"{STEM}.txt"], out, ScriptedEngine("copy"), None, terms=tools)
+    translate_files([fixtures / f"{STEM}.txt"], out, ScriptedEngine("copy"), None, tools)
     return out
 
 
