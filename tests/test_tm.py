@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.dom import XML_NAMESPACE
 
 import pytest
 from typer.testing import CliRunner
@@ -82,7 +83,7 @@ def test_stats_and_export_cli(tmp_path: Path) -> None:
     assert root.find("header").get("srclang") == "zh-CN"
     tus = root.findall("body/tu")
     assert len(tus) == 2
-    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    lang = f"{{{XML_NAMESPACE}}}lang"
     segs = {tuv.get(lang): tuv.find("seg").text for tuv in tus[0].findall("tuv")}
     assert set(segs) == {"zh-CN", "en"}
 
