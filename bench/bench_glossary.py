@@ -25,8 +25,8 @@ def synthetic_glossary(path: Path, n: int) -> None:
 
 def main() -> None:
     print("== glossary: load, automaton, matching, names ==")
-    from bilingual.article import load_article
-    from bilingual.script import ScriptConverter
+    from bilingual.ingest.article import load_article
+    from bilingual.ingest.script import ScriptConverter
     from bilingual.terms.annotate import annotate, load_term_tools
     from bilingual.terms.load import load_glossary
     from bilingual.terms.match import Matcher

@@ -20,8 +20,8 @@ REPEAT = 5
 
 def main() -> None:
     print("== machine translation: batching and translation memory ==")
-    from bilingual.article import load_article
     from bilingual.engines.argos import ArgosEngine, ArgosOptions
+    from bilingual.ingest.article import load_article
     from bilingual.models import find_zh_en, install_from_file
     from bilingual.testing import build_tiny_package
     from bilingual.tm import TranslationMemory

@@ -15,12 +15,12 @@ def main() -> None:
     sys.path.insert(0, str(REPO / "tests"))
     from helpers import ScriptedEngine  # the tests' deterministic engine: no MT cost
 
-    from bilingual.article import build_article, load_article
-    from bilingual.outputs import FORMATS, write_outputs
+    from bilingual.ingest.article import build_article, load_article
+    from bilingual.ingest.reading import Source
     from bilingual.pipeline import import_review, run_info
     from bilingual.qa import run_qa
-    from bilingual.reading import Source
     from bilingual.render.docx import render_docx
+    from bilingual.render.write import FORMATS, write_outputs
     from bilingual.terms.annotate import annotate, load_term_tools
     from bilingual.translate import translate_segments
 

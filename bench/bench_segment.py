@@ -29,9 +29,9 @@ def main() -> None:
     report(f"bilingual segment {sample_article().name} (wall)",
            run_command(bilingual_cmd("segment", sample)), "s", "< 0.5 s")
 
-    from bilingual.article import build_article
-    from bilingual.reading import Source
-    from bilingual.script import ScriptConverter
+    from bilingual.ingest.article import build_article
+    from bilingual.ingest.reading import Source
+    from bilingual.ingest.script import ScriptConverter
 
     text = big_article(1_000_000)
     size_mb = len(text.encode()) / 1e6

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import BilingualError
+from bilingual.errors import BilingualError
 
 FROM_CODE, TO_CODE = "zh", "en"
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
@@ -174,7 +174,7 @@ Progress = Callable[[int, int], None]  # (bytes done, bytes total or 0)
 
 def download(url: str, dest: Path, progress: Progress | None = None) -> Path:
     """Stream `url` to `dest` (via a temporary file), reporting progress."""
-    from .fileio import atomic_open
+    from bilingual.fileio import atomic_open
 
     with _open_url(url) as response:
         total = int(response.headers.get("Content-Length") or 0)

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .engines.base import Engine
-from .errors import BilingualError
-from .outputs import FORMATS, check_docx_untouched, write_outputs
-from .qa import run_qa
-from .records import RunInfo
-from .review import ReviewResult
-from .terms.annotate import TermTools
-from .tm import TranslationMemory
+from bilingual.engines.base import Engine
+from bilingual.errors import BilingualError
+from bilingual.qa import run_qa
+from bilingual.records import RunInfo
+from bilingual.render.write import FORMATS, check_docx_untouched, write_outputs
+from bilingual.review import ReviewResult
+from bilingual.terms.annotate import TermTools
+from bilingual.tm import TranslationMemory
 
 
 def run_info(engine: Engine, terms: TermTools | None) -> RunInfo:
@@ -35,8 +35,14 @@ class ReviewImport:
 def import_review(docx: Path, out: Path, tm: TranslationMemory | None = None,
                   force: bool = False, formats: list[str] | None = None) -> ReviewImport:
     """Apply a reviewed DOCX: update the segments, the TM, and every output."""
-    from .outputs import path_for
-    from .review import apply_review, human_pairs, load_aligned, previous_run, read_review_docx
+    from bilingual.render.write import path_for
+    from bilingual.review import (
+        apply_review,
+        human_pairs,
+        load_aligned,
+        previous_run,
+        read_review_docx,
+    )
 
     meta, rows = read_review_docx(docx)
     article = load_aligned(out, meta["stem"])

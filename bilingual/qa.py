@@ -10,8 +10,8 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from .records import Segment
-from .translate import TERM_MISSING
+from bilingual.records import Segment
+from bilingual.translate import TERM_MISSING
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")

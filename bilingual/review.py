@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BilingualError
-from .records import Article, Segment
-from .render.docx import COLUMNS, SUBJECT, source_hash
+from bilingual.errors import BilingualError
+from bilingual.records import Article, Segment
+from bilingual.render.docx import COLUMNS, SUBJECT, source_hash
 
 APPROVED_WORDS = {"approved", "approve", "ok", "okay", "yes", "✓", "✔", "通过", "同意", "确认"}
 MAX_UNPACKED = 200 * 1024 * 1024  # a review DOCX of 500 rows is about 100 KB

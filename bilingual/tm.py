@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import BilingualError
+from bilingual.errors import BilingualError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (

@@ -10,11 +10,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .engines.base import Engine
-from .records import Segment
-from .terms.enforce import Job, enforce, missing_terms
-from .terms.entries import Glossary
-from .tm import TranslationMemory
+from bilingual.engines.base import Engine
+from bilingual.records import Segment
+from bilingual.terms.enforce import Job, enforce, missing_terms
+from bilingual.terms.entries import Glossary
+from bilingual.tm import TranslationMemory
 
 TERM_MISSING = "term-missing"
 
@@ -64,7 +64,7 @@ def translate_segments(
     engine_start = time.perf_counter()
     jobs: dict[str, Job] = {}
     if missing and engine.produces_text:
-        from .terms.enforce import banned_for
+        from bilingual.terms.enforce import banned_for
 
         batch = [Job(s, terms_of[s], banned_for(terms_of[s], glossary) if glossary else {})
                  for s in missing]

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from bilingual.batch import BatchOptions, plan, run_batch
 from bilingual.engines.base import Engine
-from bilingual.testing import ScriptedEngine  # noqa: F401  (re-exported for tests)
 from bilingual.errors import BilingualError
-from bilingual.outputs import FORMATS
-from bilingual.script import ScriptConverter
+from bilingual.ingest.script import ScriptConverter
+from bilingual.render.write import FORMATS
+from bilingual.run.executor import BatchOptions, plan, run_batch
 from bilingual.terms.annotate import TermTools
+from bilingual.testing import ScriptedEngine  # noqa: F401  (re-exported for tests)
 from bilingual.tm import TranslationMemory
+
 
 def translate_files(paths: list[Path], out: Path, engine: Engine, tm: TranslationMemory | None,
                     terms: TermTools, formats: list[str] | None = None) -> None:

@@ -15,9 +15,9 @@ import pytest
 from helpers import ScriptedEngine
 from typer.testing import CliRunner
 
-from bilingual.batch import BatchOptions, collect_inputs, plan, run_batch
 from bilingual.cli import app
-from bilingual.outputs import FORMATS
+from bilingual.render.write import FORMATS
+from bilingual.run.executor import BatchOptions, collect_inputs, plan, run_batch
 from bilingual.tm import TranslationMemory
 
 runner = CliRunner()
@@ -124,8 +124,8 @@ KILL_SCRIPT = """
 import sys, time
 sys.path.insert(0, {tests!r})
 from helpers import ScriptedEngine
-from bilingual.batch import BatchOptions, collect_inputs, plan, run_batch
-from bilingual.outputs import FORMATS
+from bilingual.run.executor import BatchOptions, collect_inputs, plan, run_batch
+from bilingual.render.write import FORMATS
 from bilingual.tm import TranslationMemory
 from pathlib import Path
 

@@ -8,9 +8,9 @@ import pytest
 from helpers import ScriptedEngine
 from typer.testing import CliRunner
 
-from bilingual.article import load_article
 from bilingual.cli import app
 from bilingual.engines.base import Engine
+from bilingual.ingest.article import load_article
 from bilingual.records import Term
 from bilingual.terms.annotate import annotate, load_term_tools
 from bilingual.terms.enforce import Job, enforce, inject, missing_terms, tidy

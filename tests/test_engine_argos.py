@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bilingual.article import load_article
 from bilingual.engines import create_engine
 from bilingual.engines.argos import ArgosEngine, ArgosOptions
 from bilingual.errors import BilingualError
+from bilingual.ingest.article import load_article
 from bilingual.models import find_zh_en
 
 

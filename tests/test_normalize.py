@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bilingual.normalize import normalize, normalize_with_map
+from bilingual.ingest.normalize import normalize, normalize_with_map
 
 
 def test_spaces_and_zero_width() -> None:

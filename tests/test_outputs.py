@@ -14,10 +14,10 @@ from helpers import ScriptedEngine, translate_files
 from typer.testing import CliRunner
 
 from bilingual.cli import app
-from bilingual.outputs import FORMATS, parse_formats
 from bilingual.qa import check_segment, expected_numbers, run_qa
 from bilingual.records import Segment
 from bilingual.render.tsv import unescape
+from bilingual.render.write import FORMATS, parse_formats
 from bilingual.terms.annotate import load_term_tools
 
 XML_LANG = f"{{{XML_NAMESPACE}}}lang"

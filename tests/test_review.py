@@ -13,8 +13,8 @@ from docx.oxml.ns import qn
 from helpers import ScriptedEngine, translate_files
 from typer.testing import CliRunner
 
-from bilingual.article import load_article
 from bilingual.cli import app
+from bilingual.ingest.article import load_article
 from bilingual.terms.annotate import annotate, load_term_tools
 from bilingual.tm import TranslationMemory
 from bilingual.translate import translate_segments

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bilingual.errors import BilingualError
-from bilingual.script import ScriptConverter
+from bilingual.ingest.script import ScriptConverter
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bilingual.segment import split_sentences
+from bilingual.ingest.segment import split_sentences
 
 GOLDEN = [
     # full-width terminators

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bilingual.article import load_article
-from bilingual.structure import line_kind, parse_meta
+from bilingual.ingest.article import load_article
+from bilingual.ingest.structure import line_kind, parse_meta
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bilingual.article import load_article
+from bilingual.ingest.article import load_article
+from bilingual.ingest.script import ScriptConverter
 from bilingual.records import Segment
-from bilingual.script import ScriptConverter
 from bilingual.terms.annotate import annotate, find_terms, load_term_tools
 from bilingual.terms.names import join_syllables, romanize_person
 
@@ -17,7 +17,7 @@ def tools():
 
 
 def seg(zh: str, simplified: str | None = None) -> Segment:
-    from bilingual.normalize import normalize
+    from bilingual.ingest.normalize import normalize
 
     return Segment("p1.s1", "body", 1, 1, zh, simplified or normalize(zh), True)
 

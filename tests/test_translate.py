@@ -7,10 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bilingual.article import load_article
 from bilingual.cli import app
 from bilingual.engines.base import Engine
 from bilingual.engines.none import NoneEngine
+from bilingual.ingest.article import load_article
 from bilingual.tm import TranslationMemory
 from bilingual.translate import translate_segments
 

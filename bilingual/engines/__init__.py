@@ -8,24 +8,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import BilingualError
-from .base import Engine
+from bilingual.engines.base import Engine
+from bilingual.errors import BilingualError
 
 ENGINE_NAMES = ("argos", "none", "libretranslate")
 
 
 def create_engine(name: str, *, packages: Path | None = None, **options: object) -> Engine:
     if name == "none":
-        from .none import NoneEngine
+        from bilingual.engines.none import NoneEngine
 
         return NoneEngine()
     if name == "argos":
-        from ..models import require_zh_en
-        from .argos import ArgosEngine, ArgosOptions
+        from bilingual.engines.argos import ArgosEngine, ArgosOptions
+        from bilingual.models import require_zh_en
 
         return ArgosEngine(require_zh_en(packages), ArgosOptions(**options))  # type: ignore[arg-type]
     if name == "libretranslate":
-        from .libretranslate import LibreTranslateEngine
+        from bilingual.engines.libretranslate import LibreTranslateEngine
 
         return LibreTranslateEngine(**options)  # type: ignore[arg-type]
     raise BilingualError(f"unknown engine '{name}'", "--engine",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import BilingualError
-from .base import Engine
+from bilingual.engines.base import Engine
+from bilingual.errors import BilingualError
 
 # Argos's decoding settings (argostranslate.translate.apply_packaged_translation).
 ARGOS_LENGTH_PENALTY = 0.2

@@ -13,8 +13,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ..errors import BilingualError
-from .base import Engine
+from bilingual.engines.base import Engine
+from bilingual.errors import BilingualError
 
 SOURCE_CODES = ("zh", "zh-Hans", "zh-CN")  # what LibreTranslate versions call Chinese
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Engine
+from bilingual.engines.base import Engine
 
 
 class NoneEngine(Engine):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..records import Article, RunInfo
-from .tmx import TmxUnit, render_tmx
-from .tsv import render_tsv
+from bilingual.records import Article, RunInfo
+from bilingual.render.tmx import TmxUnit, render_tmx
+from bilingual.render.tsv import render_tsv
 
 TSV_COLUMNS = ("id", "kind", "zh", "en", "status")
 

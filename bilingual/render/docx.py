@@ -12,8 +12,8 @@ import io
 import json
 from typing import Any
 
-from ..records import Article, RunInfo, Segment, Term
-from .text import english_date
+from bilingual.records import Article, RunInfo, Segment, Term
+from bilingual.render.text import english_date
 
 COLUMNS = ("ID", "Chinese", "English (MT)", "English (review)", "Comment", "Status")
 WIDTHS_CM = (1.7, 4.3, 3.7, 3.7, 2.0, 2.6)  # A4 portrait, 1.5 cm margins: 18 cm

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from ..records import Segment
+from bilingual.records import Segment
 
 # Fields of `bilingual segment --format jsonl`; later stages add ALIGNED_FIELDS.
 SEGMENT_FIELDS = ("id", "kind", "para", "index", "line", "zh", "zh_simplified", "zh_display",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..records import Article
+from bilingual.records import Article
 
 
 def render_listing(article: Article) -> str:

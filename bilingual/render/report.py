@@ -6,8 +6,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ..qa import Finding, as_dicts, summary
-from ..records import Article, RunInfo
+from bilingual.qa import Finding, as_dicts, summary
+from bilingual.records import Article, RunInfo
 
 
 def build_report(article: Article, info: RunInfo, findings: list[Finding],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..records import Article, Segment
+from bilingual.records import Article, Segment
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")

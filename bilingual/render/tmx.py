@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .. import __version__
+from bilingual import __version__
 
 SRC_LANG = "zh-CN"
 TGT_LANG = "en"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..records import Article
-from .text import shown
+from bilingual.records import Article
+from bilingual.render.text import shown
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"  # XLIFF 2.1 keeps the 2.0 core namespace
 STATES = {"new": "initial", "mt": "translated", "reviewed": "reviewed", "approved": "final"}

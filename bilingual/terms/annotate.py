@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..records import Segment, Term
-from ..script import ScriptConverter
-from .entries import Glossary
-from .load import load_glossary
-from .match import Matcher, original_span
-from .names import AUTO, NameFinder
+from bilingual.ingest.script import ScriptConverter
+from bilingual.records import Segment, Term
+from bilingual.terms.entries import Glossary
+from bilingual.terms.load import load_glossary
+from bilingual.terms.match import Matcher, original_span
+from bilingual.terms.names import AUTO, NameFinder
 
 
 @dataclass

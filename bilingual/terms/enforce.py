@@ -18,9 +18,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..engines.base import Engine
-from ..records import Term
-from .entries import Glossary
+from bilingual.engines.base import Engine
+from bilingual.records import Term
+from bilingual.terms.entries import Glossary
 
 RUNGS = ("inject", "n-best", "prefix", "suppress", "replace", "missing")
 N_BEST = 4

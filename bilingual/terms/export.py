@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..render.tsv import render_tsv
-from .entries import Glossary
+from bilingual.render.tsv import render_tsv
+from bilingual.terms.entries import Glossary
 
 DEPRECATED = "deprecatedTerm-admn-sts"
 FLAGS_DESCRIP = "x-bilingual-flags"

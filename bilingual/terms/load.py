@@ -11,10 +11,10 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from ..errors import BilingualError
-from ..reading import decode_bytes
-from ..script import ScriptConverter
-from .entries import FLAGS, Entry, Glossary
+from bilingual.errors import BilingualError
+from bilingual.ingest.reading import decode_bytes
+from bilingual.ingest.script import ScriptConverter
+from bilingual.terms.entries import FLAGS, Entry, Glossary
 
 DEFAULT_NAME = "default"
 _LIST_SPLIT = re.compile(r"\s*[|;]\s*")

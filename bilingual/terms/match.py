@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..normalize import normalize_with_map
-from ..records import Segment, Term
-from .entries import Entry, Glossary
+from bilingual.ingest.normalize import normalize_with_map
+from bilingual.records import Segment, Term
+from bilingual.terms.entries import Entry, Glossary
 
 
 class Matcher:

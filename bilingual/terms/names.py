@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .entries import Glossary
+from bilingual.terms.entries import Glossary
 
 AUTO = "auto"
 

@@ -7,7 +7,7 @@ splitter for LibreTranslate, and a GGUF model for llama.cpp's OpenAI-compatible 
 
 from __future__ import annotations
 
-from .argos import TRAINING_LINES, build_tiny_minisbd, build_tiny_package
-from .scripted import ScriptedEngine
+from bilingual.testing.argos import TRAINING_LINES, build_tiny_minisbd, build_tiny_package
+from bilingual.testing.scripted import ScriptedEngine
 
 __all__ = ["TRAINING_LINES", "ScriptedEngine", "build_tiny_minisbd", "build_tiny_package"]

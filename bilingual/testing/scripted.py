@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..engines.base import Engine
+from bilingual.engines.base import Engine
 
 LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'(),\- ]*[A-Za-z0-9)]")
 

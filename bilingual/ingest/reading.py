@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BilingualError
+from bilingual.errors import BilingualError
 
 # Encodings a Chinese news file is realistically in. Restricting the detector to these
 # keeps it from "finding" Cyrillic or Latin-1 in short GBK files.

@@ -18,13 +18,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .engines.base import Engine
-from .errors import BilingualError
-from .fileio import atomic_write_text
-from .reading import SUPPORTED_SUFFIXES
-from .records import Article, RunInfo
-from .tm import TranslationMemory
-from .translate import TranslateStats
+from bilingual.engines.base import Engine
+from bilingual.errors import BilingualError
+from bilingual.fileio import atomic_write_text
+from bilingual.ingest.reading import SUPPORTED_SUFFIXES
+from bilingual.records import Article, RunInfo
+from bilingual.tm import TranslationMemory
+from bilingual.translate import TranslateStats
 
 CHUNK = 16  # articles translated together: big enough to batch well, small in memory
 INPUT_SUFFIXES = sorted(s for s in SUPPORTED_SUFFIXES if s and s != ".md")
@@ -134,8 +134,8 @@ _worker: dict[str, Any] = {}
 
 
 def _load_state(glossaries: list[str], default_glossary: bool, names: bool) -> dict[str, Any]:
-    from .script import ScriptConverter
-    from .terms.annotate import load_term_tools
+    from bilingual.ingest.script import ScriptConverter
+    from bilingual.terms.annotate import load_term_tools
 
     scripts = ScriptConverter()
     return {"scripts": scripts,
@@ -148,9 +148,9 @@ def _init_worker(glossaries: list[str], default_glossary: bool, names: bool) -> 
 
 def _prepare(item: Item, zh_script: str, out: Path, force: bool, check_docx: bool,
              state: dict[str, Any] | None = None) -> Article | Outcome:
-    from .article import load_article
-    from .outputs import check_docx_untouched
-    from .terms.annotate import annotate
+    from bilingual.ingest.article import load_article
+    from bilingual.render.write import check_docx_untouched
+    from bilingual.terms.annotate import annotate
 
     state = state if state is not None else _worker
     start = time.perf_counter()
@@ -168,9 +168,9 @@ def _prepare(item: Item, zh_script: str, out: Path, force: bool, check_docx: boo
 
 def _finish(article: Article, item: Item, out: Path, info: RunInfo, formats: list[str],
             key: str) -> Outcome:
-    from .outputs import write_outputs
-    from .qa import run_qa
-    from .translate import TERM_MISSING
+    from bilingual.qa import run_qa
+    from bilingual.render.write import write_outputs
+    from bilingual.translate import TERM_MISSING
 
     start = time.perf_counter()
     findings = run_qa(article.segments)
@@ -226,8 +226,8 @@ def run_batch(items: list[Item], engine: Engine, tm: TranslationMemory | None,
 
     `state` ({"scripts": ScriptConverter, "terms": TermTools}) reuses tools already loaded;
     without it they are loaded here from `options`."""
-    from .pipeline import run_info
-    from .translate import translate_segments
+    from bilingual.pipeline import run_info
+    from bilingual.translate import translate_segments
 
     start = time.perf_counter()
     local = state or _load_state(options.glossaries, options.default_glossary, options.names)

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import BilingualError
-from .fileio import atomic_write_bytes, atomic_write_text
-from .qa import Finding
-from .records import Article, RunInfo
+from bilingual.errors import BilingualError
+from bilingual.fileio import atomic_write_bytes, atomic_write_text
+from bilingual.qa import Finding
+from bilingual.records import Article, RunInfo
 
 # name → file suffix; `--formats` takes the names
 FORMATS: dict[str, str] = {
@@ -76,11 +76,11 @@ def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Fin
                   formats: list[str], force: bool = False,
                   extra: dict[str, Any] | None = None) -> list[Path]:
     """Render and write the chosen formats; returns the paths written."""
-    from .render.aligned import render_aligned_tsv, render_article_tmx
-    from .render.jsonl import ALIGNED_FIELDS, dumps
-    from .render.report import build_report, render_report
-    from .render.text import render_bilingual, render_english
-    from .render.xliff import render_xliff
+    from bilingual.render.aligned import render_aligned_tsv, render_article_tmx
+    from bilingual.render.jsonl import ALIGNED_FIELDS, dumps
+    from bilingual.render.report import build_report, render_report
+    from bilingual.render.text import render_bilingual, render_english
+    from bilingual.render.xliff import render_xliff
 
     if "docx" in formats:
         check_docx_untouched(out, article, force)
@@ -99,7 +99,7 @@ def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Fin
     outputs_meta: dict[str, Any] = {}
     timings: dict[str, float] = {}
     if "docx" in formats:
-        from .render.docx import render_docx
+        from bilingual.render.docx import render_docx
 
         start = time.perf_counter()
         data = render_docx(article, info)

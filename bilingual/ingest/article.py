@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .normalize import SPACES, ZERO_WIDTH, normalize
-from .reading import Source, read_source
-from .records import Article, Segment
-from .script import ScriptConverter
-from .segment import split_sentences
-from .structure import Block, classify
+from bilingual.ingest.normalize import SPACES, ZERO_WIDTH, normalize
+from bilingual.ingest.reading import Source, read_source
+from bilingual.ingest.script import ScriptConverter
+from bilingual.ingest.segment import split_sentences
+from bilingual.ingest.structure import Block, classify
+from bilingual.records import Article, Segment
 
 _STRIP = " \r\n" + SPACES + ZERO_WIDTH
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")

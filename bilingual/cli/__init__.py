@@ -38,7 +38,7 @@ class Script(str, Enum):
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Turn a BilingualError into one line on stderr and exit code 2."""
-    from .errors import BilingualError
+    from bilingual.errors import BilingualError
 
     try:
         yield
@@ -49,7 +49,7 @@ def user_errors() -> Iterator[None]:
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from bilingual import __version__
 
         typer.echo(f"bilingual {__version__}")
         raise typer.Exit()
@@ -66,7 +66,7 @@ def _main(
 
 def _write_or_print(content: str | bytes, output: Path | None) -> None:
     """To the output file (atomically), or to stdout."""
-    from .fileio import atomic_write_bytes, atomic_write_text
+    from bilingual.fileio import atomic_write_bytes, atomic_write_text
 
     if output is None:
         if isinstance(content, bytes):
@@ -90,15 +90,15 @@ def segment(
 ) -> None:
     """Show an article's structure and sentences."""
     with user_errors():
-        from .article import load_article
+        from bilingual.ingest.article import load_article
 
         article = load_article(path, zh_script=zh_script.value)
         if fmt is SegmentFormat.jsonl:
-            from .render.jsonl import dumps
+            from bilingual.render.jsonl import dumps
 
             _write_or_print(dumps(article.segments), output)
         else:
-            from .render.listing import render_listing
+            from bilingual.render.listing import render_listing
 
             _write_or_print(render_listing(article), output)
 
@@ -119,7 +119,7 @@ class Device(str, Enum):
 def _open_tm(tm_path: Path | None, no_tm: bool):  # -> TranslationMemory | None
     if no_tm:
         return None
-    from .tm import TranslationMemory, default_path
+    from bilingual.tm import TranslationMemory, default_path
 
     return TranslationMemory(tm_path or default_path())
 
@@ -156,10 +156,16 @@ def translate(
 ) -> None:
     """Translate articles (or folders of them); writes every output under <out>/<stem>/."""
     with user_errors():
-        from .batch import BatchOptions, collect_inputs, plan, run_batch, write_run_json
-        from .errors import BilingualError
-        from .outputs import parse_formats
-        from .progress import Reporter
+        from bilingual.errors import BilingualError
+        from bilingual.render.write import parse_formats
+        from bilingual.run.executor import (
+            BatchOptions,
+            collect_inputs,
+            plan,
+            run_batch,
+            write_run_json,
+        )
+        from bilingual.run.progress import Reporter
 
         chosen = parse_formats(formats)
         inputs = collect_inputs(paths, out)
@@ -192,8 +198,8 @@ def translate(
 
 def _make_engine(engine: EngineName, beam_size: int, threads: int, workers: int,
                  device: Device, url: str | None, api_key: str | None):  # -> Engine
-    from .engines import create_engine
-    from .models import find_zh_en
+    from bilingual.engines import create_engine
+    from bilingual.models import find_zh_en
 
     name = engine.value
     if engine is EngineName.auto:
@@ -211,7 +217,7 @@ def _make_engine(engine: EngineName, beam_size: int, threads: int, workers: int,
 
 
 def _print_summary(result, mt, quiet: bool) -> None:  # (BatchResult, Engine, bool)
-    from .progress import summary_table
+    from bilingual.run.progress import summary_table
 
     stats = result.stats
     if not quiet:
@@ -244,8 +250,8 @@ def models_list(
 ) -> None:
     """Installed packages, and the zh→en packages the index offers (when online)."""
     with user_errors():
-        from .errors import BilingualError
-        from .models import (
+        from bilingual.errors import BilingualError
+        from bilingual.models import (
             available_packages,
             describe,
             index_url,
@@ -281,7 +287,7 @@ def models_install(
 ) -> None:
     """Install the zh→en package: downloaded from the index, or from a file."""
     with user_errors():
-        from .models import describe, install_from_file, install_from_index
+        from bilingual.models import describe, install_from_file, install_from_index
 
         if from_file is not None:
             pkg = install_from_file(from_file)
@@ -336,8 +342,8 @@ def tm_export(
 ) -> None:
     """Export the translation memory as TMX 1.4b or TSV."""
     with user_errors():
-        from .render.tmx import TmxUnit, render_tmx
-        from .render.tsv import render_tsv
+        from bilingual.render.tmx import TmxUnit, render_tmx
+        from bilingual.render.tsv import render_tsv
 
         tm = _open_tm(tm_path, False)
         units = list(tm.units())
@@ -368,7 +374,7 @@ def glossary_check(
 ) -> None:
     """Validate glossaries; report what each overrides in the default and earlier files."""
     with user_errors():
-        from .terms.load import load_glossary
+        from bilingual.terms.load import load_glossary
 
         glossary = load_glossary(files)
         for path in files:
@@ -389,10 +395,10 @@ def glossary_lookup(
 ) -> None:
     """What applies to a term (or every term in a sentence), and why."""
     with user_errors():
-        from .records import Segment
-        from .script import ScriptConverter
-        from .terms.annotate import find_terms, load_term_tools
-        from .terms.names import AUTO
+        from bilingual.ingest.script import ScriptConverter
+        from bilingual.records import Segment
+        from bilingual.terms.annotate import find_terms, load_term_tools
+        from bilingual.terms.names import AUTO
 
         scripts = ScriptConverter()
         tools = load_term_tools(glossary, scripts=scripts)
@@ -424,8 +430,8 @@ def glossary_export(
 ) -> None:
     """Export the glossary in force (default plus --glossary files)."""
     with user_errors():
-        from .terms.export import to_tbx, to_tsv
-        from .terms.load import load_glossary
+        from bilingual.terms.export import to_tbx, to_tsv
+        from bilingual.terms.load import load_glossary
 
         merged = load_glossary(glossary)
         _write_or_print(to_tsv(merged) if fmt is GlossaryFormat.tsv else to_tbx(merged), output)
@@ -446,7 +452,7 @@ def review_import(
 ) -> None:
     """Apply a reviewer's corrections: outputs regenerated, TM updated."""
     with user_errors():
-        from .pipeline import import_review
+        from bilingual.pipeline import import_review
 
         tm = _open_tm(tm_path, no_tm)
         try:
@@ -472,7 +478,7 @@ def review_import(
 def review_diff(docx: Path = typer.Argument(..., help="The reviewed .bilingual.docx.")) -> None:
     """Print what the reviewer changed, segment by segment."""
     with user_errors():
-        from .review import diff_review, read_review_docx
+        from bilingual.review import diff_review, read_review_docx
 
         _, rows = read_review_docx(docx)
         changes = diff_review(rows)

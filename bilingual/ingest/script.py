@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import BilingualError
+from bilingual.errors import BilingualError
 
 SCRIPTS = ("auto", "simplified", "traditional", "hk", "tw")
 

@@ -6,7 +6,7 @@ import sys
 import time
 from typing import Any
 
-from .batch import BatchResult, Outcome
+from bilingual.run.executor import BatchResult, Outcome
 
 
 class Reporter:

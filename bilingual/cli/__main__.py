@@ -1,0 +1,5 @@
+"""`python -m bilingual.cli`: the same as the `bilingual` command."""
+
+from bilingual.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ingest stage: bytes → text → lines → structure → segments (see `article.load_article`)."""

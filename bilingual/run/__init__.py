@@ -1,0 +1,1 @@
+"""Runs over many articles: inputs and naming, resume stamps, the chunked executor, progress."""
