@@ -14,10 +14,11 @@ from bench.common import FIXTURES, REPO, report
 CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from bilingual.run.executor import BatchOptions, collect_inputs, plan, run_batch
+from bilingual.run.executor import BatchOptions, run_batch
+from bilingual.run.inputs import collect_inputs, plan
 from bilingual.engines.argos import ArgosEngine, ArgosOptions
 from bilingual.models import find_zh_en
-from bilingual.render.write import FORMATS
+from bilingual.render.formats import FORMATS
 
 inbox, out, packages = (Path(a) for a in sys.argv[1:4])
 jobs = int(sys.argv[4])

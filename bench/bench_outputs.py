@@ -13,11 +13,11 @@ from bench.common import REPO, big_article, report, sample_article
 def main() -> None:
     print("== outputs: DOCX, all formats, review import ==")
     sys.path.insert(0, str(REPO / "tests"))
+    from bilingual.pipeline import import_review, run_info
     from helpers import ScriptedEngine  # the tests' deterministic engine: no MT cost
 
     from bilingual.ingest.article import build_article, load_article
     from bilingual.ingest.reading import Source
-    from bilingual.pipeline import import_review, run_info
     from bilingual.qa import run_qa
     from bilingual.render.docx import render_docx
     from bilingual.render.write import FORMATS, write_outputs

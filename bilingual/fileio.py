@@ -11,8 +11,10 @@ from typing import IO
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
-    """Open a temporary file beside `path`; it replaces `path` only if the block succeeds."""
+def atomic_open(path: str | Path, mode: str = "w", perms: int = 0o644) -> Iterator[IO]:
+    """Open a temporary file beside `path`; it replaces `path` only if the block succeeds.
+
+    `perms`: mkstemp makes 0600, but outputs are for sharing (readable by the group)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -23,9 +25,7 @@ def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are for sharing
+        os.chmod(tmp, perms)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

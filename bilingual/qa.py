@@ -1,44 +1,32 @@
 """QA checks on finished segments, the kind CAT-tool QA (Xbench, pofilter) runs, for zh→en.
 
-Each finding names the segment, the check and a message; the finding is also added to the
-segment's `flags` as "check: message", which the DOCX Status cell shows.
+Each finding is a `Finding` record (check, message, severity, segment id); a segment's
+findings are also its `flags`, which every output shows. QA reads the final English, so it
+is run again after a reviewer's import and reflects what the reviewer wrote.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
-from bilingual.records import Segment
-from bilingual.translate import TERM_MISSING
+from bilingual.chars import CJK_ONLY_PUNCT, IDEOGRAPH_RE, MONTHS, has_ideograph
+from bilingual.records import Finding, Segment, Severity
+from bilingual.terms.enforce import missing_terms
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-             "七": 7, "八": 8, "九": 9}
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_CJK_PUNCT = re.compile(r"[。，、；：“”‘’「」『』（）《》【】！？…]")
+_CJK_PUNCT = re.compile(f"[{CJK_ONLY_PUNCT}]")
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 _WAN = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)")
 _DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
 _TIME = re.compile(r"(上午|下午|晚上?|凌晨|早上?|中午)?(\d{1,2})时(?:(\d{1,2})分)?")
 _WORD = re.compile(r"[A-Za-z']+")
 
+TERM_MISSING = "term-missing"
 CHECKS = ("untranslated", "cjk-punctuation", "number", TERM_MISSING, "empty", "length",
           "repetition", "same-target")
 # A zh→en translation has roughly 1.5-4 English characters per Chinese character.
 MIN_RATIO, MAX_RATIO = 0.6, 8.0
-
-
-@dataclass
-class Finding:
-    id: str
-    check: str
-    message: str
-
-    def as_flag(self) -> str:
-        return f"{self.check}: {self.message}"
 
 
 def _digits(text: str) -> str:
@@ -86,28 +74,29 @@ def check_segment(seg: Segment) -> list[Finding]:
     en = seg.en
     out: list[Finding] = []
 
-    def add(check: str, message: str) -> None:
-        out.append(Finding(seg.id, check, message))
+    def add(check: str, message: str, severity: Severity = "warning") -> None:
+        out.append(Finding(check, message, severity, seg.id))
 
     if not en.strip():
-        if seg.status != "new":  # a kit for human translators is empty on purpose
-            add("empty", "no English")
+        if seg.state != "new":  # a kit for human translators is empty on purpose
+            add("empty", "no English", "error")
         return out
-    if _CJK.search(en):
-        add("untranslated", f"Chinese left in the English: {''.join(_CJK.findall(en))[:20]}")
+    if has_ideograph(en):
+        left = "".join(IDEOGRAPH_RE.findall(en))[:20]
+        add("untranslated", f"Chinese left in the English: {left}", "error")
     punct = _CJK_PUNCT.findall(en)
     if punct:
         add("cjk-punctuation", f"Chinese punctuation in the English: {''.join(punct)}")
     target = _digits(en).casefold()
     for said, forms in expected_numbers(seg.zh_simplified):
         if not any(_digits(f).casefold() in target for f in forms):
-            add("number", f"'{said}' not rendered (expected {forms[0]})")
-    for flag in seg.flags:
-        if flag.startswith(TERM_MISSING):
-            add(TERM_MISSING, flag.split(":", 1)[1].strip())
+            add("number", f"'{said}' not rendered (expected {forms[0]})", "error")
+    lost = missing_terms(en, seg.terms)
+    if lost:
+        add(TERM_MISSING, "; ".join(lost), "error")
     ratio = len(en) / max(1, len(seg.zh_simplified))
     if ratio < MIN_RATIO or ratio > MAX_RATIO:
-        add("length", f"English/Chinese length ratio {ratio:.1f} is suspicious")
+        add("length", f"English/Chinese length ratio {ratio:.1f} is suspicious", "info")
     words = [w.lower() for w in _WORD.findall(en)]
     trigrams = Counter(zip(words, words[1:], words[2:]))
     loops = [" ".join(g) for g, n in trigrams.items() if n >= 3]
@@ -118,27 +107,23 @@ def check_segment(seg: Segment) -> list[Finding]:
 
 
 def run_qa(segments: list[Segment]) -> list[Finding]:
-    """All findings; also written into each segment's flags (replacing earlier QA flags)."""
+    """All findings; each segment's QA flags are replaced by its new findings (findings of
+    other origins, such as engine errors, are kept)."""
     findings: list[Finding] = []
     targets: dict[str, set[str]] = {}
     for seg in segments:
-        seg.flags = [f for f in seg.flags if f.split(":", 1)[0] not in CHECKS
-                     or f.startswith(TERM_MISSING)]
+        seg.flags = [f for f in seg.flags if f.check not in CHECKS]
         found = check_segment(seg)
         if seg.translate and seg.en:
             targets.setdefault(seg.en.strip().casefold(), set()).add(seg.zh_simplified)
-        findings.extend(found)
+        seg.flags.extend(found)
     for seg in segments:
         if seg.translate and seg.en and len(targets[seg.en.strip().casefold()]) > 1:
-            findings.append(Finding(seg.id, "same-target",
-                                    "the same English as a different Chinese sentence"))
-    by_id: dict[str, list[Finding]] = {}
-    for f in findings:
-        by_id.setdefault(f.id, []).append(f)
+            seg.flags.append(Finding("same-target",
+                                     "the same English as a different Chinese sentence",
+                                     "warning", seg.id))
     for seg in segments:
-        for f in by_id.get(seg.id, []):
-            if f.check != TERM_MISSING:
-                seg.flags.append(f.as_flag())
+        findings.extend(seg.flags)
     return findings
 
 

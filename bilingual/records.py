@@ -2,14 +2,43 @@
 
 A `Segment` is one sentence (or one title, heading, meta line...) of an article.
 Each stage fills in its own fields and leaves the others alone; renderers read them all.
+Each vocabulary has its own name and type: a segment's `state` (where it is in translation and
+review), a term's `rung` (how enforcement satisfied it), a finding's `check` and `severity`.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Literal, get_args
 
-KINDS = ("title", "subtitle", "meta", "byline", "heading", "body", "editor", "boilerplate")
+SegmentState = Literal["new", "mt", "reviewed", "approved"]
+# How a term's rendering got into the English: from the TM, by injection into the source
+# (first time), by a repair step of the ladder, or not at all.
+Rung = Literal["", "tm", "inject", "n-best", "prefix", "suppress", "replace", "missing"]
+REPAIR_RUNGS: tuple[Rung, ...] = ("n-best", "prefix", "suppress", "replace")
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass
+class Finding:
+    """One QA or engine finding about one segment."""
+
+    check: str  # e.g. "number", "term-missing", "engine-error"
+    message: str
+    severity: Severity = "warning"
+    segment: str = ""  # the segment id
+
+    def as_text(self) -> str:
+        return f"{self.check}: {self.message}"
+
+    @classmethod
+    def from_value(cls, value: Any, segment: str = "") -> Finding:
+        """From a dict, or from the "check: message" strings that older outputs hold."""
+        if isinstance(value, dict):
+            names = {f.name for f in fields(cls)}
+            return cls(**{k: v for k, v in value.items() if k in names})
+        check, _, message = str(value).partition(":")
+        return cls(check.strip(), message.strip(), segment=segment)
 
 
 @dataclass
@@ -24,17 +53,24 @@ class Term:
     category: str = ""
     norm_start: int = 0  # offsets into `zh_simplified`, where injection happens
     norm_end: int = 0
-    status: str = ""  # enforcement: "inject", "n-best", "prefix", "suppress", "replace", "missing"
+    rung: Rung = ""
+    fixed_case: bool = False  # the rendering's case is never changed (tidy leaves it alone)
+    accepted: tuple[str, ...] = ()  # other English forms verification accepts
 
-
-TERM_FIELDS = {"zh", "en", "start", "end", "source", "category", "norm_start", "norm_end",
-               "status"}
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Term:
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        if "status" in data and "rung" not in data:  # outputs of version 0.1
+            values["rung"] = data["status"]
+        values["accepted"] = tuple(values.get("accepted") or ())
+        return cls(**values)
 
 
 @dataclass
 class Segment:
     id: str  # "p3.s2": paragraph 3, sentence 2 (both 1-based, stable for a given input)
-    kind: str  # one of KINDS
+    kind: str  # one of ingest.structure.KINDS
     para: int
     index: int
     zh: str  # the original text, character for character
@@ -49,8 +85,8 @@ class Segment:
     engine: str | None = None
     from_tm: bool = False
     origin: str | None = None  # "mt" or "human"
-    status: str = "new"
-    flags: list[str] = field(default_factory=list)
+    state: SegmentState = "new"
+    flags: list[Finding] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,17 +96,23 @@ class Segment:
         """The inverse of to_dict (unknown keys ignored, so older files still load)."""
         names = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in names}
-        values["terms"] = [Term(**{k: v for k, v in t.items() if k in TERM_FIELDS})
-                           for t in data.get("terms") or []]
+        if "status" in data and "state" not in data:  # outputs of version 0.1
+            values["state"] = data["status"]
+        values["terms"] = [Term.from_dict(t) for t in data.get("terms") or []]
+        values["flags"] = [Finding.from_value(f, data.get("id", ""))
+                           for f in data.get("flags") or []]
         return cls(**values)
+
+
+SEGMENT_STATES: tuple[str, ...] = get_args(SegmentState)
 
 
 @dataclass
 class Article:
     """One input document after reading, structure recognition and segmentation."""
 
-    path: str
-    stem: str
+    path: str  # as given (the name people know it by)
+    stem: str  # the output name: unique within a run
     encoding: str
     format: str  # txt, docx, html
     script: str  # "simplified" or "traditional": what the input was written in
@@ -88,9 +130,9 @@ class Article:
 class RunInfo:
     """What produced an article's outputs: shown in the DOCX header and report.json."""
 
-    engine: str = ""  # e.g. "argos zh→en v1.9 (translate-zh_en-1_9)"
-    engine_name: str = ""
-    model: str = ""  # the engine's version string, part of the TM key
+    engine: str = ""  # for people, e.g. "argos zh→en 1.9 (translate-zh_en-1_9)"
+    engine_name: str = ""  # the registry name, e.g. "argos"
+    model: str = ""  # the engine's model identity, part of the TM key
     glossary: str = ""  # fingerprint
     glossary_sources: list[str] = field(default_factory=list)
     generated: str = ""  # ISO 8601

@@ -179,11 +179,11 @@ def apply_review(article: Article, rows: list[ReviewRow]) -> ReviewResult:
         status_word = row.status.split("\n")[0].strip().casefold()
         if row.review != (seg.en or "").strip():
             seg.en_mt = mt
-            seg.en, seg.status, seg.origin = row.review, "reviewed", "human"
+            seg.en, seg.state, seg.origin = row.review, "reviewed", "human"
             result.applied.append(seg.id)
         elif status_word in APPROVED_WORDS:
             seg.en_mt = mt
-            seg.status, seg.origin = "approved", "human"
+            seg.state, seg.origin = "approved", "human"
             result.approved.append(seg.id)
         else:
             result.unchanged.append(seg.id)

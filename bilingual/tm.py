@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
+from bilingual.chars import now_utc
 from bilingual.errors import BilingualError
 
 SCHEMA = """
@@ -46,10 +46,6 @@ def default_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("bilingual")) / "tm.sqlite"
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -119,11 +115,11 @@ class TranslationMemory:
 
     def add_mt(self, pairs: Iterable[tuple[str, str]], engine: str, model: str,
                glossary: str) -> None:
-        stamp = now()
+        stamp = now_utc()
         self._write([(s, engine, model, glossary, "mt", t, stamp, stamp) for s, t in pairs if t])
 
     def add_human(self, pairs: Iterable[tuple[str, str]]) -> None:
-        stamp = now()
+        stamp = now_utc()
         self._write([(s, "", "", "", "human", t, stamp, stamp) for s, t in pairs if t])
 
     def units(self) -> Iterator[Unit]:

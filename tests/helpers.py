@@ -1,4 +1,4 @@
-"""Test doubles shared by several test modules."""
+"""A shortcut shared by several test modules: the batch runner on tools already loaded."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 from bilingual.engines.base import Engine
 from bilingual.errors import BilingualError
 from bilingual.ingest.script import ScriptConverter
-from bilingual.render.write import FORMATS
-from bilingual.run.executor import BatchOptions, plan, run_batch
+from bilingual.render.formats import FORMATS
+from bilingual.run.executor import BatchOptions, Tools, run_batch
+from bilingual.run.inputs import plan
 from bilingual.terms.annotate import TermTools
-from bilingual.testing import ScriptedEngine  # noqa: F401  (re-exported for tests)
 from bilingual.tm import TranslationMemory
 
 
@@ -19,6 +19,6 @@ def translate_files(paths: list[Path], out: Path, engine: Engine, tm: Translatio
     """Run the batch pipeline on `paths` with tools already loaded; fail on any bad article."""
     result = run_batch(plan(list(paths)), engine, tm,
                        BatchOptions(out=out, formats=formats or list(FORMATS)),
-                       state={"scripts": ScriptConverter(), "terms": terms})
+                       tools=Tools(ScriptConverter(), terms))
     if result.failed:
         raise BilingualError(result.failed[0].reason)

@@ -12,12 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ScriptedEngine
 from typer.testing import CliRunner
 
 from bilingual.cli import app
-from bilingual.render.write import FORMATS
-from bilingual.run.executor import BatchOptions, collect_inputs, plan, run_batch
+from bilingual.render.formats import FORMATS
+from bilingual.run.executor import BatchOptions, run_batch
+from bilingual.run.inputs import collect_inputs, plan
+from bilingual.testing import ScriptedEngine
 from bilingual.tm import TranslationMemory
 
 runner = CliRunner()
@@ -52,16 +53,16 @@ def test_resume_and_force(inbox: Path, tmp_path: Path) -> None:
     items = plan(collect_inputs([inbox], out))
     engine = ScriptedEngine("copy")
     first = run_batch(items, engine, None, options(out))
-    assert [o.status for o in first.outcomes] == ["done"] * 4
+    assert [o.result for o in first.outcomes] == ["done"] * 4
     calls = len(engine.calls)
     again = run_batch(items, engine, None, options(out))
-    assert [o.status for o in again.outcomes] == ["skipped"] * 4
+    assert [o.result for o in again.outcomes] == ["skipped"] * 4
     assert len(engine.calls) == calls  # nothing translated
     (inbox / "sub" / "b.txt").write_text("臺中市推動社區防疫。新的一句。", encoding="utf-8")
     changed = run_batch(items, engine, None, options(out))
-    assert [o.status for o in changed.outcomes].count("done") == 1
+    assert [o.result for o in changed.outcomes].count("done") == 1
     forced = run_batch(items, engine, None, options(out, force=True))
-    assert [o.status for o in forced.outcomes] == ["done"] * 4
+    assert [o.result for o in forced.outcomes] == ["done"] * 4
 
 
 def test_failures_do_not_stop_the_run(inbox: Path, tmp_path: Path) -> None:
@@ -73,7 +74,7 @@ def test_failures_do_not_stop_the_run(inbox: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["counts"] == {"done": 4, "failed": 2}
-    reasons = {Path(a["path"]).name: a["reason"] for a in run["articles"] if a["status"] == "failed"}
+    reasons = {Path(a["path"]).name: a["reason"] for a in run["articles"] if a["result"] == "failed"}
     assert "the file is empty" in reasons["empty.txt"]
     assert "contains no Chinese text" in reasons["english.txt"]
     assert "6 articles: 4 done, 2 failed" in result.stdout
@@ -86,7 +87,7 @@ def test_jobs_two_gives_the_same_outputs(inbox: Path, tmp_path: Path) -> None:
     run_batch(items, ScriptedEngine("copy"), None, options(one, formats=["jsonl", "en"]))
     result = run_batch(items, ScriptedEngine("copy"), None,
                        options(two, formats=["jsonl", "en"], jobs=2, chunk=2))
-    assert [o.status for o in result.outcomes] == ["done"] * 4
+    assert [o.result for o in result.outcomes] == ["done"] * 4
     for item in items:
         for suffix in (".aligned.jsonl", ".en.txt"):
             a = (one / item.stem / f"{item.stem}{suffix}").read_text(encoding="utf-8")
@@ -123,9 +124,10 @@ def test_tm_shared_across_articles(inbox: Path, tmp_path: Path) -> None:
 KILL_SCRIPT = """
 import sys, time
 sys.path.insert(0, {tests!r})
-from helpers import ScriptedEngine
-from bilingual.run.executor import BatchOptions, collect_inputs, plan, run_batch
-from bilingual.render.write import FORMATS
+from bilingual.testing import ScriptedEngine
+from bilingual.run.executor import BatchOptions, run_batch
+from bilingual.run.inputs import collect_inputs, plan
+from bilingual.render.formats import FORMATS
 from bilingual.tm import TranslationMemory
 from pathlib import Path
 
@@ -167,7 +169,7 @@ def test_kill_minus_nine_then_resume(tmp_path: Path, fixtures: Path) -> None:
         assert memory.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         items = plan(collect_inputs([inbox], None))
         result = run_batch(items, ScriptedEngine("copy"), memory, options(out))
-    statuses = [o.status for o in result.outcomes]
+    statuses = [o.result for o in result.outcomes]
     assert statuses.count("skipped") == finished and statuses.count("done") == 8 - finished
     for item in items:
         json.loads((out / item.stem / f"{item.stem}.report.json").read_text(encoding="utf-8"))

@@ -5,15 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import ScriptedEngine
 from typer.testing import CliRunner
 
 from bilingual.cli import app
 from bilingual.engines.base import Engine
 from bilingual.ingest.article import load_article
+from bilingual.qa import run_qa
 from bilingual.records import Term
 from bilingual.terms.annotate import annotate, load_term_tools
 from bilingual.terms.enforce import Job, enforce, inject, missing_terms, tidy
+from bilingual.terms.stats import count_terms
+from bilingual.testing import ScriptedEngine
 from bilingual.tm import TranslationMemory
 from bilingual.translate import translate_segments
 
@@ -104,28 +106,30 @@ def test_segments_get_flags_and_statuses(tools, fixtures: Path, tmp_path: Path) 
     article = load_article(fixtures / "long_article.txt")
     annotate(article.segments, tools)
     with TranslationMemory(tmp_path / "tm.sqlite") as tm:
-        stats = translate_segments(article.segments, ScriptedEngine("copy"), tm,
-                                   tools.fingerprint, tools.glossary)
-        assert stats.terms > 20 and stats.rungs["inject"] == stats.terms
-        assert stats.term_missing_segments == 0
+        translate_segments(article.segments, ScriptedEngine("copy"), tm,
+                           tools.fingerprint, tools.glossary)
+        counts = count_terms(article.segments)
+        assert counts.matched > 20 and counts.by_rung["inject"] == counts.matched
+        assert counts.term_missing_segments == 0
         for seg in article.segments:
             for t in seg.terms:
-                assert t.status == "inject" and t.en in seg.en
+                assert t.rung == "inject" and t.en in seg.en
         again = load_article(fixtures / "long_article.txt")
         annotate(again.segments, tools)
         stats2 = translate_segments(again.segments, ScriptedEngine("drop"), tm,
                                     tools.fingerprint, tools.glossary)
         assert stats2.from_tm == stats2.segments  # the TM answers; verified, not flagged
-        assert all(t.status == "tm" for s in again.segments for t in s.terms)
+        assert all(t.rung == "tm" for s in again.segments for t in s.terms)
 
     dropped = load_article(fixtures / "long_article.txt")
     annotate(dropped.segments, tools)
-    stats3 = translate_segments(dropped.segments, ScriptedEngine("drop"), None,
-                                tools.fingerprint, tools.glossary)
-    flagged = [s for s in dropped.segments if s.flags]
-    assert stats3.term_missing_segments == len(flagged) > 0
-    assert all(f.startswith("term-missing: ") for s in flagged for f in s.flags)
-    assert stats3.rungs["missing"] == stats3.terms
+    translate_segments(dropped.segments, ScriptedEngine("drop"), None,
+                       tools.fingerprint, tools.glossary)
+    run_qa(dropped.segments)
+    flagged = [s for s in dropped.segments if any(f.check == "term-missing" for f in s.flags)]
+    counts3 = count_terms(dropped.segments)
+    assert counts3.term_missing_segments == len(flagged) > 0
+    assert counts3.by_rung["missing"] == counts3.matched
 
 
 def test_glossary_edit_retranslates(tools, fixtures: Path, tmp_path: Path) -> None:
@@ -149,14 +153,14 @@ def test_translate_cli_reports_terms(installed_tiny, fixtures: Path, tmp_path: P
                                       str(tmp_path / "out"), "--no-tm", "-g", str(user)])
     assert result.exit_code == 0, result.output
     assert "terms: " in result.stdout and "matched" in result.stdout
-    assert "terms satisfied by rung: " in result.stdout
+    assert " missing; " in result.stdout  # the tiny random model misses terms
     import json
     rows = [json.loads(x) for x in (tmp_path / "out" / "long_article" /
                                     "long_article.aligned.jsonl").read_text().splitlines()]
     terms = [t for r in rows for t in r["terms"]]
     assert any(t["zh"] == "某某县" and t["en"] == "Moumou County" for t in terms)
-    assert all(t["status"] for t in terms)
+    assert all(t["rung"] for t in terms)
     # the real engine path: every term is either satisfied at some rung or flagged
     for r in rows:
-        missing = [t["en"] for t in r["terms"] if t["status"] == "missing"]
-        assert bool(missing) == any(f.startswith("term-missing") for f in r["flags"])
+        missing = [t["en"] for t in r["terms"] if t["rung"] == "missing"]
+        assert bool(missing) == any(f["check"] == "term-missing" for f in r["flags"])

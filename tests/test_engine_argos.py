@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bilingual.engines import create_engine
+from bilingual.engines import EngineOptions, create_engine
 from bilingual.engines.argos import ArgosEngine, ArgosOptions
 from bilingual.errors import BilingualError
 from bilingual.ingest.article import load_article
@@ -71,7 +71,7 @@ def test_create_engine_without_package(packages_dir) -> None:
 
 
 def test_create_engine_with_options(installed_tiny) -> None:
-    engine = create_engine("argos", beam_size=2, threads=1, device="auto")
+    engine = create_engine("argos", EngineOptions(beam_size=2, threads=1, device="auto"))
     assert isinstance(engine, ArgosEngine)
     assert engine.options.beam_size == 2
     assert engine.translate(["党员冲在前。"])[0]

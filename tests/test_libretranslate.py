@@ -196,12 +196,12 @@ def test_real_libretranslate_server(real_server: str, tmp_path: Path, fixtures: 
             "--engine", "libretranslate", "--url", real_server]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
-    assert "engine libretranslate" in first.stdout and "(zh-Hans→en)" in first.stdout
+    assert "engine libretranslate zh→en at http://127.0.0.1" in first.stdout
     rows = [json.loads(x) for x in (tmp_path / "out" / "a" / "a.aligned.jsonl")
             .read_text(encoding="utf-8").splitlines()]
     translated = [r for r in rows if r["translate"]]
     assert translated and all(r["en"] and r["engine"] == "libretranslate" for r in translated)
-    assert all(t["status"] for r in translated for t in r["terms"])  # enforcement ran
+    assert all(t["rung"] for r in translated for t in r["terms"])  # enforcement ran
     for name in ("a.bilingual.docx", "a.tmx", "a.xlf", "a.report.json"):
         assert (tmp_path / "out" / "a" / name).exists()
     second = runner.invoke(app, [*args, "--force"])

@@ -23,7 +23,7 @@ def test_install_from_file(packages_dir: Path, tiny_package_file: Path) -> None:
     assert find_zh_en(packages_dir) is None
     result = runner.invoke(app, ["models", "install", "--from", str(tiny_package_file)])
     assert result.exit_code == 0, result.output
-    assert "installed translate-zh_en-tiny zh→en v1.0" in result.stdout
+    assert "installed translate-zh_en-tiny zh→en 1.0" in result.stdout
     pkg = find_zh_en(packages_dir)
     assert pkg is not None and (Path(pkg.package_path) / "model" / "model.bin").exists()
     # reinstalling replaces, never duplicates
@@ -35,7 +35,7 @@ def test_install_from_file(packages_dir: Path, tiny_package_file: Path) -> None:
 def test_list_offline(installed_tiny: Path) -> None:
     result = runner.invoke(app, ["models", "list", "--offline"])
     assert result.exit_code == 0
-    assert "translate-zh_en-tiny  zh→en  v1.0  (used for zh→en)" in result.stdout
+    assert "translate-zh_en-tiny  zh→en  1.0  (used for zh→en)" in result.stdout
 
 
 def test_list_with_unreachable_index(installed_tiny: Path) -> None:
@@ -109,7 +109,7 @@ def index_server(tmp_path: Path, tiny_package_file: Path, monkeypatch):
 def test_install_from_index(packages_dir: Path, index_server: str) -> None:
     listed = runner.invoke(app, ["models", "list"])
     assert f"available from {index_server}index.json:" in listed.stdout
-    assert "translate-zh_en  v1.0" in listed.stdout
+    assert "translate-zh_en  1.0" in listed.stdout
     result = runner.invoke(app, ["models", "install"])
     assert result.exit_code == 0, result.output
     assert "downloading" in result.stderr  # the progress bar

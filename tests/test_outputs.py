@@ -10,15 +10,16 @@ from pathlib import Path
 from xml.dom import XML_NAMESPACE
 
 import pytest
-from helpers import ScriptedEngine, translate_files
+from helpers import translate_files
 from typer.testing import CliRunner
 
 from bilingual.cli import app
 from bilingual.qa import check_segment, expected_numbers, run_qa
 from bilingual.records import Segment
+from bilingual.render.formats import FORMATS, parse_formats
 from bilingual.render.tsv import unescape
-from bilingual.render.write import FORMATS, parse_formats
 from bilingual.terms.annotate import load_term_tools
+from bilingual.testing import ScriptedEngine
 
 XML_LANG = f"{{{XML_NAMESPACE}}}lang"
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -42,16 +43,16 @@ def stem_file(folder: Path, suffix: str) -> Path:
 
 
 def test_all_files_written(written: Path) -> None:
-    for suffix in FORMATS.values():
-        assert stem_file(written, suffix).stat().st_size > 0, suffix
+    for fmt in FORMATS.values():
+        assert stem_file(written, fmt.suffix).stat().st_size > 0, fmt.name
     assert not list(written.glob("*.part"))
 
 
 def test_aligned_jsonl_and_tsv(written: Path) -> None:
     records = [json.loads(x) for x in stem_file(written, ".aligned.jsonl").read_text().splitlines()]
-    assert {"id", "kind", "zh", "en", "terms", "flags", "status", "engine", "from_tm"} <= set(records[0])
+    assert {"id", "kind", "zh", "en", "terms", "flags", "state", "engine", "from_tm"} <= set(records[0])
     lines = stem_file(written, ".aligned.tsv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "id\tkind\tzh\ten\tstatus"
+    assert lines[0] == "id\tkind\tzh\ten\tstate"
     rows = [line.split("\t") for line in lines[1:]]
     assert all(len(r) == 5 for r in rows)
     by_id = {r["id"]: r for r in records}
@@ -106,11 +107,11 @@ def test_english_and_bilingual_text(written: Path) -> None:
 
 def test_report(written: Path) -> None:
     report = json.loads(stem_file(written, ".report.json").read_text(encoding="utf-8"))
-    assert report["run"]["engine"] == "scripted 1"
+    assert report["run"]["engine"] == "scripted"
     assert report["run"]["glossary"]
-    assert report["terms"]["matched"] > 10 and report["terms"]["automatic_names"] >= 4
+    assert report["terms"]["matched"] > 10 and report["terms"]["names"] >= 4
     assert report["segments"]["translatable"] > 10
-    assert "render_docx" in report["run"]["timings"]
+    assert "docx" in report["render_seconds"]
     assert "summary" in report["qa"] and isinstance(report["qa"]["findings"], list)
 
 
@@ -144,7 +145,7 @@ def test_reviewers_docx_is_not_overwritten(tools, tmp_path: Path, fixtures: Path
 
 
 def seg(zh: str, en: str) -> Segment:
-    return Segment("p1.s1", "body", 1, 1, zh, zh, True, en=en, status="mt")
+    return Segment("p1.s1", "body", 1, 1, zh, zh, True, en=en, state="mt")
 
 
 @pytest.mark.parametrize(("zh", "en", "check"), [
@@ -185,7 +186,8 @@ def test_same_target_and_flags() -> None:
     b.id = "p1.s2"
     findings = run_qa([a, b])
     assert {f.check for f in findings} == {"same-target"}
-    assert a.flags == ["same-target: the same English as a different Chinese sentence"]
+    assert [f.as_text() for f in a.flags] == [
+        "same-target: the same English as a different Chinese sentence"]
 
 
 def pdf_tools() -> bool:

@@ -10,12 +10,13 @@ import pytest
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from helpers import ScriptedEngine, translate_files
+from helpers import translate_files
 from typer.testing import CliRunner
 
 from bilingual.cli import app
 from bilingual.ingest.article import load_article
 from bilingual.terms.annotate import annotate, load_term_tools
+from bilingual.testing import ScriptedEngine
 from bilingual.tm import TranslationMemory
 from bilingual.translate import translate_segments
 
@@ -114,11 +115,11 @@ def test_round_trip(translated: Path, tmp_path: Path, fixtures: Path, tools) -> 
     records = {r["id"]: r for r in map(json.loads, (translated / STEM / f"{STEM}.aligned.jsonl")
                                        .read_text(encoding="utf-8").splitlines())}
     assert records["p1.s1"]["en"] == "Moumou County CPC Congress Closes"
-    assert records["p1.s1"]["status"] == "reviewed" and records["p1.s1"]["origin"] == "human"
+    assert records["p1.s1"]["state"] == "reviewed" and records["p1.s1"]["origin"] == "human"
     assert records["p1.s1"]["en_mt"].startswith("The report mentions")
     assert records["p5.s2"]["en"] == "Quorum: 275 of 280 delegates attended."
-    assert records["p6.s1"]["status"] == "approved"
-    assert records["p9.s1"]["status"] == "mt"
+    assert records["p6.s1"]["state"] == "approved"
+    assert records["p9.s1"]["state"] == "mt"
     english = (translated / STEM / f"{STEM}.en.txt").read_text(encoding="utf-8")
     assert english.startswith("Moumou County CPC Congress Closes")
     xliff = (translated / STEM / f"{STEM}.xlf").read_text(encoding="utf-8")
@@ -139,7 +140,7 @@ def test_round_trip(translated: Path, tmp_path: Path, fixtures: Path, tools) -> 
         translate_segments(article.segments, ScriptedEngine("copy"), memory, tools.fingerprint,
                            tools.glossary)
     title = article.segments[0]
-    assert (title.en, title.status, title.from_tm) == ("Moumou County CPC Congress Closes",
+    assert (title.en, title.state, title.from_tm) == ("Moumou County CPC Congress Closes",
                                                       "reviewed", True)
 
 

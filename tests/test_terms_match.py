@@ -111,5 +111,5 @@ def test_annotate_sample(tools, shared_sample) -> None:
                "联防联控、群防群治", "居家隔离", "疑似病例", "党员先锋岗", "初心使命", "党工委",
                "市委组织部", "临时党支部", "习近平总书记"):
         assert zh in matched, zh
-    assert stats.matched > 250 and len(stats.distinct_names) >= 30
+    assert stats.glossary > 250 and len(names) >= 30
     assert all(s.terms == [] for s in article.segments if not s.translate)

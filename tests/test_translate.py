@@ -42,7 +42,7 @@ def test_each_distinct_sentence_once_then_tm(tmp_path: Path, fixtures: Path) -> 
         for seg in a.segments:
             if seg.translate:
                 assert seg.en == f"EN[{seg.zh_simplified}]"
-                assert (seg.engine, seg.origin, seg.status, seg.from_tm) == ("counting", "mt", "mt", False)
+                assert (seg.engine, seg.origin, seg.state, seg.from_tm) == ("counting", "mt", "mt", False)
             else:
                 assert seg.en is None
         again = load_article(fixtures / "long_article.txt")
@@ -59,7 +59,7 @@ def test_human_translation_reused(tmp_path: Path, fixtures: Path) -> None:
         tm.add_human([(title.zh_simplified, "Rural Revitalization in Full Swing")])
         translate_segments(article.segments, CountingEngine(), tm)
     assert title.en == "Rural Revitalization in Full Swing"
-    assert (title.origin, title.status, title.engine) == ("human", "reviewed", "human")
+    assert (title.origin, title.state, title.engine) == ("human", "reviewed", "human")
 
 
 def test_none_engine_is_not_remembered(tmp_path: Path, fixtures: Path) -> None:

@@ -1,32 +1,82 @@
-"""Translation engines behind one small interface (see `base.Engine`).
+"""The engine registry: the one place that knows every engine's name and how to make it.
 
-`create_engine` is the one place that knows every engine's name; an HTTP engine is added by
-writing a `base.Engine` subclass and one branch here.
+The CLI's `--engine` choices and its help come from `ENGINES`; adding an engine is writing a
+`base.Engine` subclass and one `EngineSpec` here.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from bilingual.engines.base import Engine
 from bilingual.errors import BilingualError
 
-ENGINE_NAMES = ("argos", "none", "libretranslate")
+AUTO = "auto"  # not an engine: argos when a zh→en model is installed, else none
 
 
-def create_engine(name: str, *, packages: Path | None = None, **options: object) -> Engine:
-    if name == "none":
-        from bilingual.engines.none import NoneEngine
+@dataclass(frozen=True)
+class EngineOptions:
+    """Every engine option the CLI offers; each engine reads the ones it has."""
 
-        return NoneEngine()
-    if name == "argos":
-        from bilingual.engines.argos import ArgosEngine, ArgosOptions
-        from bilingual.models import require_zh_en
+    beam_size: int = 4
+    threads: int = 1
+    workers: int = 0
+    device: str = "cpu"
+    url: str | None = None
+    api_key: str | None = None
 
-        return ArgosEngine(require_zh_en(packages), ArgosOptions(**options))  # type: ignore[arg-type]
-    if name == "libretranslate":
-        from bilingual.engines.libretranslate import LibreTranslateEngine
 
-        return LibreTranslateEngine(**options)  # type: ignore[arg-type]
-    raise BilingualError(f"unknown engine '{name}'", "--engine",
-                         f"use one of {', '.join(ENGINE_NAMES)}")
+@dataclass(frozen=True)
+class EngineSpec:
+    name: str
+    help: str
+    create: Callable[[EngineOptions], Engine]
+
+
+def _argos(options: EngineOptions) -> Engine:
+    from bilingual.engines.argos import ArgosEngine, ArgosOptions
+    from bilingual.models import require_zh_en
+
+    return ArgosEngine(require_zh_en(), ArgosOptions(
+        beam_size=options.beam_size, threads=options.threads, workers=options.workers,
+        device=options.device))
+
+
+def _libretranslate(options: EngineOptions) -> Engine:
+    from bilingual.engines.libretranslate import LibreTranslateEngine
+
+    engine = LibreTranslateEngine(options.url or "", options.api_key)
+    engine.connect()  # one clear error before any article is read
+    return engine
+
+
+def _none(options: EngineOptions) -> Engine:
+    from bilingual.engines.none import NoneEngine
+
+    return NoneEngine()
+
+
+ENGINES: dict[str, EngineSpec] = {s.name: s for s in (
+    EngineSpec("argos", "offline Argos model (CTranslate2)", _argos),
+    EngineSpec("libretranslate", "a LibreTranslate server (--url, --api-key)", _libretranslate),
+    EngineSpec("none", "no MT: a translation kit for human translators", _none),
+)}
+ENGINE_CHOICES = (*ENGINES, AUTO)
+
+
+def resolve_engine_name(name: str) -> str:
+    """`auto` becomes argos where a zh→en model is installed, else none."""
+    if name != AUTO:
+        return name
+    from bilingual.models import find_zh_en
+
+    return "argos" if find_zh_en() is not None else "none"
+
+
+def create_engine(name: str, options: EngineOptions | None = None) -> Engine:
+    spec = ENGINES.get(resolve_engine_name(name))
+    if spec is None:
+        raise BilingualError(f"unknown engine '{name}'", "--engine",
+                             f"use one of {', '.join(ENGINE_CHOICES)}")
+    return spec.create(options or EngineOptions())

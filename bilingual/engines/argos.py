@@ -88,7 +88,7 @@ class ArgosEngine(Engine):
 
     def describe(self) -> str:
         return f"argos {self.package.from_code}→{self.package.to_code} " \
-               f"v{self.package.package_version} ({Path(self.package.package_path).name})"
+               f"{self.package.package_version} ({Path(self.package.package_path).name})"
 
     def translator(self) -> Any:
         """The CTranslate2 translator, loaded on first use and kept for the process."""

@@ -1,7 +1,7 @@
 """The engine interface: a list of Chinese sentences in, a list of English sentences out.
 
-An engine also has a `name` and a `version`; both are part of the translation-memory key, so
-a new model never serves translations made by an old one.
+An engine also has a `name` and a `version` (its model's identity); both are part of the
+translation-memory key, so a new model never serves translations made by an old one.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ class Engine(ABC):
 
     @property
     def version(self) -> str:
-        return "1"
+        """The model's identity ("" for engines without a model)."""
+        return ""
 
     @abstractmethod
     def translate(self, sources: list[str]) -> list[str]:
@@ -39,4 +40,5 @@ class Engine(ABC):
         return True
 
     def describe(self) -> str:
-        return f"{self.name} {self.version}"
+        """For people: the engine's name, and its model where it has one."""
+        return f"{self.name} ({self.version})" if self.version else self.name

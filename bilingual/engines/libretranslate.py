@@ -36,10 +36,16 @@ class LibreTranslateEngine(Engine):
 
     @property
     def version(self) -> str:
-        return f"{self.url}#{self.source_code()}"
+        """The TM key: the language pair the server's models translate, not its address, so
+        that moving the server (or a pool behind a load balancer) keeps the TM."""
+        return "zh→en"
 
     def describe(self) -> str:
-        return f"libretranslate {self.url} ({self.source_code()}→en)"
+        return f"libretranslate zh→en at {self.url}"
+
+    def connect(self) -> None:
+        """Ask the server once, up front, whether it translates Chinese into English."""
+        self.source_code()
 
     def _request(self, path: str, payload: dict[str, Any] | None = None) -> Any:
         data = json.dumps(payload).encode() if payload is not None else None

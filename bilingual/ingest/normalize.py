@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import re
 
-CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_PUNCT = "，。、；：？！“”‘’「」『』（）《》〈〉【】…—·"
+from bilingual.chars import CJK_PUNCT, IDEOGRAPH_RE, IDEOGRAPHS
+
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 SPACES = "\u3000\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\t"
 
 # Half-width punctuation that scraped Chinese pages use in place of the full-width form.
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 
-_cjk = re.compile(f"[{CJK_CHARS}]")
-_cjk_or_punct = re.compile(f"[{CJK_CHARS}{CJK_PUNCT}]")
+_cjk = IDEOGRAPH_RE
+_cjk_or_punct = re.compile(f"[{IDEOGRAPHS}{CJK_PUNCT}]")
 # A text needs work only if it holds one of these; most Chinese sentences hold none.
 _needs_work = re.compile(f"[ {SPACES}{ZERO_WIDTH},:;!?()]")
-
-
-def is_cjk(ch: str) -> bool:
-    return bool(_cjk.match(ch))
 
 
 def normalize(text: str) -> str:

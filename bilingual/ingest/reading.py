@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bilingual.chars import has_ideograph
 from bilingual.errors import BilingualError
 
 # Encodings a Chinese news file is realistically in. Restricting the detector to these
@@ -26,15 +28,10 @@ BOMS = (
     (b"\xfe\xff", "utf-16"),
 )
 
-CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Control characters other than tab/newline/CR/form feed: a decoded text full of them is binary.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-DOCX_SUFFIXES = {".docx"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
 
 
 @dataclass
@@ -92,7 +89,7 @@ def check_text(text: str, name: str) -> str:
         raise BilingualError(
             "looks like a binary file, not text", name, "give a .txt, .docx or .html article"
         )
-    if not CJK_RE.search(text):
+    if not has_ideograph(text):
         raise BilingualError(
             "contains no Chinese text", name, "bilingual translates Chinese articles into English"
         )
@@ -186,34 +183,61 @@ def read_html_bytes(data: bytes, name: str) -> tuple[str, str]:
     return html_to_text(text), str(encoding)
 
 
+def _read_text(path: Path, name: str) -> tuple[str, str]:
+    return decode_bytes(path.read_bytes(), name)
+
+
+def _read_html(path: Path, name: str) -> tuple[str, str]:
+    return read_html_bytes(path.read_bytes(), name)
+
+
+def _read_docx(path: Path, name: str) -> tuple[str, str]:
+    return read_docx(path, name), "docx"
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    name: str
+    suffixes: tuple[str, ...]
+    read: Callable[[Path, str], tuple[str, str]]  # (path, name) → (text, encoding)
+    discover: tuple[str, ...] = ()  # the suffixes a folder run picks up
+
+
+INPUT_FORMATS: tuple[InputFormat, ...] = (
+    InputFormat("txt", (".txt", ".text", ".md", ""), _read_text, (".txt", ".text")),
+    InputFormat("html", (".html", ".htm", ".xhtml"), _read_html, (".html", ".htm", ".xhtml")),
+    InputFormat("docx", (".docx",), _read_docx, (".docx",)),
+)
+INPUT_SUFFIXES = frozenset(s for f in INPUT_FORMATS for s in f.discover)
+
+
+def input_format(path: Path) -> InputFormat:
+    suffix = path.suffix.lower()
+    for fmt in INPUT_FORMATS:
+        if suffix in fmt.suffixes:
+            return fmt
+    raise BilingualError(f"unsupported file type '{suffix}'", str(path),
+                         "give a .txt, .docx, .html or .htm file")
+
+
 def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
     """Read one article from a path ("-" is standard input)."""
     name = str(path)
     if name == "-":
         data = stdin if stdin is not None else sys.stdin.buffer.read()
-        if data.lstrip()[:1] == b"<":
-            text, encoding = read_html_bytes(data, "<stdin>")
-            return Source("<stdin>", "stdin", check_text(text, "<stdin>"), encoding, "html")
-        text, encoding = decode_bytes(data, "<stdin>")
-        return Source("<stdin>", "stdin", check_text(text, "<stdin>"), encoding, "txt")
+        is_html = data.lstrip()[:1] == b"<"
+        text, encoding = read_html_bytes(data, "<stdin>") if is_html \
+            else decode_bytes(data, "<stdin>")
+        return Source("<stdin>", "stdin", check_text(text, "<stdin>"), encoding,
+                      "html" if is_html else "txt")
     p = Path(path)
     if not p.exists():
         raise BilingualError("no such file", name, "check the path")
     if p.is_dir():
         raise BilingualError("is a directory, not a file", name, "give an article file")
-    suffix = p.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise BilingualError(
-            f"unsupported file type '{suffix}'", name, "give a .txt, .docx, .html or .htm file"
-        )
+    fmt = input_format(p)
     try:
-        if suffix in DOCX_SUFFIXES:
-            return Source(name, p.stem, check_text(read_docx(p, name), name), "docx", "docx")
-        data = p.read_bytes()
+        text, encoding = fmt.read(p, name)
     except PermissionError as exc:
         raise BilingualError("permission denied", name, "check the file's permissions") from exc
-    if suffix in HTML_SUFFIXES:
-        text, encoding = read_html_bytes(data, name)
-        return Source(name, p.stem, check_text(text, name), encoding, "html")
-    text, encoding = decode_bytes(data, name)
-    return Source(name, p.stem, check_text(text, name), encoding, "txt")
+    return Source(name, p.stem, check_text(text, name), encoding, fmt.name)

@@ -6,16 +6,15 @@ for processing keep the text's length, so offsets and segment boundaries never s
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from bilingual.chars import IDEOGRAPH_RE
 from bilingual.errors import BilingualError
 
 SCRIPTS = ("auto", "simplified", "traditional", "hk", "tw")
 
 # OpenCC configs from Simplified to each display script.
 _FROM_SIMPLIFIED = {"traditional": "s2t", "hk": "s2hk", "tw": "s2tw"}
-_cjk = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 # Share of ideographs that t2s changes above which a text counts as Traditional. Simplified
 # text changes almost nowhere; Traditional news text changes in roughly a quarter of places.
@@ -37,7 +36,7 @@ class ScriptConverter:
 
     def detect(self, text: str) -> str:
         """'traditional' or 'simplified', by how much of the text t2s would change."""
-        ideographs = "".join(_cjk.findall(text[:20000]))
+        ideographs = "".join(IDEOGRAPH_RE.findall(text[:20000]))
         if not ideographs:
             return "simplified"
         converted = self._cc("t2s").convert(ideographs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from bilingual.chars import IDEOGRAPHS, is_ideograph
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ ZH = SegmentRules(
     halfwidth_terminators="!?",
     ellipses=("……", "…", "⋯⋯", "⋯", "..."),
     closers="”’」』）》〉】\"')",
-    chinese_context=f"{CJK}，。、；：？！”’」』）》",
+    chinese_context=f"{IDEOGRAPHS}，。、；：？！”’」』）》",
     no_break_after_ellipsis="，、；：。！？,;:!?”’」』）》等的之",
     title_open="《",
     title_close="》",
@@ -95,17 +95,14 @@ def _is_boundary(text: str, cluster: str, start: int, end: int, rules: SegmentRu
     if not has_full and has_half:
         # "?" in a URL or English text is not a sentence end; after Chinese it is
         prev = text[start - 1] if start > 0 else ""
-        if not prev or (prev not in rules.chinese_context and not _is_cjk(prev)):
+        if not prev or (prev not in rules.chinese_context and not is_ideograph(prev)):
             return False
     if not has_full and not has_half:
         # a bare ellipsis ends the sentence only if something new starts after it
         nxt = text[end] if end < len(text) else ""
         if not nxt or nxt in rules.no_break_after_ellipsis:
             return False
-        if core.startswith(".") and (start == 0 or not _is_cjk(text[start - 1])):
+        if core.startswith(".") and (start == 0 or not is_ideograph(text[start - 1])):
             return False  # "..." in Latin text
     return True
 
-
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"

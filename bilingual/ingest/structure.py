@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+from bilingual.chars import IDEOGRAPHS as CJK
+
 NAME = rf"[{CJK}·]{{2,5}}"
 SENTENCE_END = "。！？!?…；;：:，,、"
 CLOSERS = "”’」』）)》\"'"

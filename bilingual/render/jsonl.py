@@ -11,7 +11,7 @@ from bilingual.records import Segment
 # Fields of `bilingual segment --format jsonl`; later stages add ALIGNED_FIELDS.
 SEGMENT_FIELDS = ("id", "kind", "para", "index", "line", "zh", "zh_simplified", "zh_display",
                   "translate", "meta")
-ALIGNED_FIELDS = (*SEGMENT_FIELDS, "en", "engine", "from_tm", "origin", "status", "terms", "flags",
+ALIGNED_FIELDS = (*SEGMENT_FIELDS, "en", "engine", "from_tm", "origin", "state", "terms", "flags",
                   "en_mt")
 
 
@@ -25,7 +25,3 @@ def dumps(segments: Iterable[Segment], fields: Iterable[str] = SEGMENT_FIELDS) -
     return "".join(
         json.dumps(segment_record(seg, fields), ensure_ascii=False) + "\n" for seg in segments
     )
-
-
-def loads(text: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in text.splitlines() if line.strip()]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from bilingual.chars import MONTHS
 from bilingual.records import Article, Segment
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 
 
 def english_date(iso: str, time: str = "") -> str:

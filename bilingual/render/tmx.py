@@ -21,17 +21,18 @@ class TmxUnit:
     created: str = ""  # ISO 8601; converted to TMX's basic format
 
 
-def tmx_date(iso: str | None = None) -> str:
-    moment = datetime.fromisoformat(iso) if iso else datetime.now(timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+def tmx_date(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def render_tmx(units: Iterable[TmxUnit]) -> bytes:
+def render_tmx(units: Iterable[TmxUnit], created: str) -> bytes:
+    """`created`: the ISO 8601 time the header states (the run's, so outputs are reproducible
+    from their records)."""
     root = ET.Element("tmx", version="1.4")
     ET.SubElement(root, "header", {
         "creationtool": "bilingual", "creationtoolversion": __version__,
         "segtype": "sentence", "o-tmf": "bilingual", "adminlang": "en",
-        "srclang": SRC_LANG, "datatype": "plaintext", "creationdate": tmx_date(),
+        "srclang": SRC_LANG, "datatype": "plaintext", "creationdate": tmx_date(created),
     })
     body = ET.SubElement(root, "body")
     for unit in units:

@@ -4,37 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bilingual.errors import BilingualError
 from bilingual.fileio import atomic_write_bytes, atomic_write_text
-from bilingual.qa import Finding
-from bilingual.records import Article, RunInfo
-
-# name → file suffix; `--formats` takes the names
-FORMATS: dict[str, str] = {
-    "docx": ".bilingual.docx",
-    "jsonl": ".aligned.jsonl",
-    "tsv": ".aligned.tsv",
-    "tmx": ".tmx",
-    "xliff": ".xlf",
-    "en": ".en.txt",
-    "bilingual": ".bilingual.txt",
-    "report": ".report.json",
-}
-
-
-def parse_formats(value: str | None) -> list[str]:
-    if not value:
-        return list(FORMATS)
-    chosen = [v.strip() for v in value.split(",") if v.strip()]
-    unknown = [v for v in chosen if v not in FORMATS]
-    if unknown:
-        raise BilingualError(f"unknown format {', '.join(unknown)}", "--formats",
-                             f"choose from {', '.join(FORMATS)}")
-    return chosen
+from bilingual.records import Article, Finding, RunInfo
+from bilingual.render.formats import FORMATS, RenderContext
 
 
 def article_dir(out: Path, article: Article) -> Path:
@@ -42,7 +18,7 @@ def article_dir(out: Path, article: Article) -> Path:
 
 
 def path_for(out: Path, article: Article, fmt: str) -> Path:
-    return article_dir(out, article) / f"{article.stem}{FORMATS[fmt]}"
+    return article_dir(out, article) / f"{article.stem}{FORMATS[fmt].suffix}"
 
 
 def _sha256(data: bytes) -> str:
@@ -50,82 +26,64 @@ def _sha256(data: bytes) -> str:
 
 
 def _hash_file(out: Path, article: Article) -> Path:
-    """Beside the DOCX: the hash of the DOCX as we wrote it."""
+    """Beside the DOCX: the hashes of the DOCX as we wrote it."""
     return article_dir(out, article) / f".{article.stem}.bilingual.docx.sha256"
 
 
-def recorded_docx_hash(out: Path, article: Article) -> str | None:
+def recorded_docx_hashes(out: Path, article: Article) -> set[str]:
     try:
-        return _hash_file(out, article).read_text(encoding="ascii").strip()
+        return set(_hash_file(out, article).read_text(encoding="ascii").split())
     except OSError:
-        return None
+        return set()
 
 
-def check_docx_untouched(out: Path, article: Article, force: bool) -> None:
+def check_docx_untouched(out: Path, article: Article) -> None:
     """A DOCX that differs from the one we wrote was edited by someone: keep it."""
     target = path_for(out, article, "docx")
-    if force or not target.exists():
+    if not target.exists():
         return
-    if _sha256(target.read_bytes()) != recorded_docx_hash(out, article):
+    if _sha256(target.read_bytes()) not in recorded_docx_hashes(out, article):
         raise BilingualError(
             "was changed after bilingual wrote it (a reviewer's copy?)", str(target),
             "import it with `bilingual review import`, move it away, or pass --force")
 
 
-def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Finding],
-                  formats: list[str], force: bool = False,
-                  extra: dict[str, Any] | None = None) -> list[Path]:
-    """Render and write the chosen formats; returns the paths written."""
-    from bilingual.render.aligned import render_aligned_tsv, render_article_tmx
-    from bilingual.render.jsonl import ALIGNED_FIELDS, dumps
-    from bilingual.render.report import build_report, render_report
-    from bilingual.render.text import render_bilingual, render_english
-    from bilingual.render.xliff import render_xliff
+def _write_docx(out: Path, article: Article, data: bytes) -> Path:
+    """The new hash is recorded (beside the old one) before the new DOCX becomes visible, so
+    that a run killed between the two renames never leaves our own DOCX looking edited."""
+    target = path_for(out, article, "docx")
+    digest = _sha256(data)
+    old = recorded_docx_hashes(out, article)
+    atomic_write_text(_hash_file(out, article), "\n".join(sorted(old | {digest})) + "\n")
+    atomic_write_bytes(target, data)
+    atomic_write_text(_hash_file(out, article), digest + "\n")
+    return target
 
-    if "docx" in formats:
-        check_docx_untouched(out, article, force)
+
+def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Finding],
+                  formats: list[str], extra: dict[str, Any] | None = None) -> list[Path]:
+    """Render and write the chosen formats (in table order); returns the paths written.
+
+    Callers decide beforehand whether a reviewer's DOCX may be replaced
+    (`check_docx_untouched`); this writes what it is told to."""
     folder = article_dir(out, article)
     for stale in folder.glob(".*.part") if folder.is_dir() else ():
         stale.unlink(missing_ok=True)  # left by a run that was killed while writing
-    renderers: dict[str, Callable[[], str | bytes]] = {
-        "jsonl": lambda: dumps(article.segments, ALIGNED_FIELDS),
-        "tsv": lambda: render_aligned_tsv(article),
-        "tmx": lambda: render_article_tmx(article, info),
-        "xliff": lambda: render_xliff(article),
-        "en": lambda: render_english(article),
-        "bilingual": lambda: render_bilingual(article),
-    }
+    ctx = RenderContext(article, info, findings, dict(extra or {}))
     written: list[Path] = []
-    outputs_meta: dict[str, Any] = {}
-    timings: dict[str, float] = {}
-    if "docx" in formats:
-        from bilingual.render.docx import render_docx
-
+    for fmt in (f for f in FORMATS.values() if f.name in formats):
         start = time.perf_counter()
-        data = render_docx(article, info)
-        timings["docx"] = time.perf_counter() - start
-        target = path_for(out, article, "docx")
-        atomic_write_bytes(target, data)
-        outputs_meta["docx_sha256"] = _sha256(data)
-        atomic_write_text(_hash_file(out, article), outputs_meta["docx_sha256"] + "\n")
-        written.append(target)
-    for fmt, render in renderers.items():
-        if fmt not in formats:
-            continue
-        start = time.perf_counter()
-        content = render()
-        timings[fmt] = time.perf_counter() - start
-        target = path_for(out, article, fmt)
-        if isinstance(content, bytes):
+        content = fmt.render(ctx)
+        ctx.timings[fmt.name] = round(time.perf_counter() - start, 4)
+        target = path_for(out, article, fmt.name)
+        if fmt.name == "docx":
+            assert isinstance(content, bytes)
+            _write_docx(out, article, content)
+            ctx.extra.setdefault("outputs", {})["docx_sha256"] = _sha256(content)
+        elif isinstance(content, bytes):
             atomic_write_bytes(target, content)
         else:
             atomic_write_text(target, content)
         written.append(target)
-    if "report" in formats:
-        info.timings.update({f"render_{k}": round(v, 4) for k, v in timings.items()})
-        outputs_meta["files"] = [p.name for p in written]
-        report = build_report(article, info, findings, {"outputs": outputs_meta, **(extra or {})})
-        target = path_for(out, article, "report")
-        atomic_write_text(target, render_report(report))
-        written.append(target)
+        ctx.written.append(target.name)
     return written

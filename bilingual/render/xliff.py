@@ -27,7 +27,7 @@ def render_xliff(article: Article) -> bytes:
                                                       "type": f"bilingual:{para[0].kind}"})
         for seg in todo:
             node = ET.SubElement(unit, f"{{{NS}}}segment",
-                                 {"id": seg.id, "state": STATES.get(seg.status, "initial")})
+                                 {"id": seg.id, "state": STATES.get(seg.state, "initial")})
             ET.SubElement(node, f"{{{NS}}}source").text = seg.zh
             if seg.en:
                 ET.SubElement(node, f"{{{NS}}}target").text = seg.en

@@ -3,52 +3,63 @@
 Per chunk: read, segment and match terms (in `jobs` worker processes); translate every
 segment of the chunk in one batch in this process (the model is loaded once); then QA and
 render (in the workers again). Memory holds one chunk, however many articles there are.
-An article is skipped when a stamp beside its outputs records the same input, glossary,
-engine and options; the stamp is written last, so a killed run redoes only unfinished work.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from bilingual.chars import now_utc
 from bilingual.engines.base import Engine
 from bilingual.errors import BilingualError
-from bilingual.fileio import atomic_write_text
-from bilingual.ingest.reading import SUPPORTED_SUFFIXES
+from bilingual.ingest.script import ScriptConverter
 from bilingual.records import Article, RunInfo
+from bilingual.run.inputs import Item
+from bilingual.run.stamps import settings_key, up_to_date, write_stamp
+from bilingual.terms.annotate import TermTools, load_term_tools
+from bilingual.terms.stats import TermCounts, count_terms
 from bilingual.tm import TranslationMemory
 from bilingual.translate import TranslateStats
 
 CHUNK = 16  # articles translated together: big enough to batch well, small in memory
-INPUT_SUFFIXES = sorted(s for s in SUPPORTED_SUFFIXES if s and s != ".md")
+
+Result = Literal["done", "skipped", "failed"]
 
 
-@dataclass(frozen=True)
-class Item:
-    path: Path
-    stem: str
+@dataclass
+class Tools:
+    """What reading and the terms stage need, loaded once per process and passed around."""
+
+    scripts: ScriptConverter
+    terms: TermTools
+
+
+def load_tools(glossaries: list[str], default_glossary: bool = True,
+               names: bool = True) -> Tools:
+    scripts = ScriptConverter()
+    return Tools(scripts, load_term_tools(glossaries, default_glossary, names, scripts))
 
 
 @dataclass
 class Outcome:
     path: str
     stem: str
-    status: str  # done, skipped, failed
+    result: Result
     reason: str = ""
     segments: int = 0
-    terms_matched: int = 0
-    names: int = 0
-    terms_enforced: int = 0
-    term_missing: int = 0
+    terms: TermCounts = field(default_factory=TermCounts)
     flags: int = 0
     seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {**{k: v for k, v in asdict(self).items() if k != "terms"},
+                "terms": self.terms.to_json()}
 
 
 @dataclass
@@ -64,132 +75,83 @@ class BatchOptions:
     chunk: int = CHUNK
 
 
-def collect_inputs(paths: list[str | Path], out: Path | None = None) -> list[Path]:
-    """Files as given, and every article file below the folders given (sorted, deduplicated);
-    the output folder is never read as input."""
-    found: list[Path] = []
-    out_resolved = out.resolve() if out is not None else None
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                if not candidate.is_file() or candidate.suffix.lower() not in INPUT_SUFFIXES:
-                    continue
-                if any(part.startswith(".") for part in candidate.relative_to(path).parts):
-                    continue
-                if out_resolved is not None and out_resolved in candidate.resolve().parents:
-                    continue
-                found.append(candidate)
-        else:
-            found.append(path)
-    return list(dict.fromkeys(found))
-
-
-def plan(paths: list[Path]) -> list[Item]:
-    """Stable, unique output names: a second a.txt elsewhere becomes a-2, in sorted order."""
-    seen: dict[str, int] = {}
-    items = []
-    for path in paths:
-        stem = path.stem if str(path) != "-" else "stdin"
-        n = seen.get(stem, 0) + 1
-        seen[stem] = n
-        items.append(Item(path, stem if n == 1 else f"{stem}-{n}"))
-    return items
-
-
-def settings_key(engine: Engine, glossary_fingerprint: str, options: BatchOptions) -> str:
-    """What, besides the input, decides the outputs."""
-    return json.dumps({"engine": engine.name, "model": engine.version,
-                       "glossary": glossary_fingerprint, "formats": sorted(options.formats),
-                       "zh_script": options.zh_script}, sort_keys=True)
-
-
-def stamp_path(out: Path, stem: str) -> Path:
-    return out / stem / f".{stem}.done"
-
-
-def input_digest(path: Path) -> str:
-    if str(path) == "-":
-        return ""  # standard input: never "up to date"
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def up_to_date(item: Item, out: Path, key: str) -> bool:
-    try:
-        stamp = json.loads(stamp_path(out, item.stem).read_text(encoding="utf-8"))
-        digest = input_digest(item.path)
-        return bool(digest) and stamp["key"] == key and stamp["input"] == digest
-    except (OSError, ValueError, KeyError):
-        return False
+def run_info(engine: Engine, terms: TermTools | None) -> RunInfo:
+    return RunInfo(
+        engine=engine.describe(), engine_name=engine.name, model=engine.version,
+        glossary=terms.fingerprint if terms else "",
+        glossary_sources=list(terms.glossary.sources) if terms else [],
+        generated=now_utc(),
+    )
 
 
 # -- work done in worker processes -------------------------------------------------------
-# Each worker loads the glossary, OpenCC and jieba once, in its initializer, and keeps them
-# for its life: loading them per article would cost more than the article.
-_worker: dict[str, Any] = {}
-
-
-def _load_state(glossaries: list[str], default_glossary: bool, names: bool) -> dict[str, Any]:
-    from bilingual.ingest.script import ScriptConverter
-    from bilingual.terms.annotate import load_term_tools
-
-    scripts = ScriptConverter()
-    return {"scripts": scripts,
-            "terms": load_term_tools(glossaries, default_glossary, names, scripts)}
+# A worker loads the glossary, OpenCC and jieba once, in its initializer, and keeps them for
+# its life: loading them per article would cost more than the article. This is the one
+# per-process slot the pool's initializer can fill; nothing else writes it.
+_tools: Tools | None = None
 
 
 def _init_worker(glossaries: list[str], default_glossary: bool, names: bool) -> None:
-    _worker.update(_load_state(glossaries, default_glossary, names))
+    global _tools
+    _tools = load_tools(glossaries, default_glossary, names)
 
 
-def _prepare(item: Item, zh_script: str, out: Path, force: bool, check_docx: bool,
-             state: dict[str, Any] | None = None) -> Article | Outcome:
+@dataclass(frozen=True)
+class _Prepare:
+    zh_script: str
+    out: Path
+    force: bool
+    check_docx: bool
+
+
+def _prepare(item: Item, how: _Prepare, tools: Tools | None = None) -> Article | Outcome:
     from bilingual.ingest.article import load_article
     from bilingual.render.write import check_docx_untouched
     from bilingual.terms.annotate import annotate
 
-    state = state if state is not None else _worker
+    tools = tools or _tools
+    assert tools is not None, "worker not initialised"
     start = time.perf_counter()
     try:
-        article = load_article(item.path, state["scripts"], zh_script)
+        article = load_article(item.path, tools.scripts, how.zh_script)
         article.stem = item.stem
-        if check_docx:
-            check_docx_untouched(out, article, force)
-        annotate(article.segments, state["terms"])
+        if how.check_docx and not how.force:
+            check_docx_untouched(how.out, article)
+        annotate(article.segments, tools.terms)
         return article
     except BilingualError as exc:
         return Outcome(str(item.path), item.stem, "failed", str(exc),
                        seconds=time.perf_counter() - start)
 
 
-def _finish(article: Article, item: Item, out: Path, info: RunInfo, formats: list[str],
-            key: str) -> Outcome:
+@dataclass(frozen=True)
+class _Finish:
+    out: Path
+    info: RunInfo
+    formats: list[str]
+    key: str
+
+
+def _finish(article: Article, item: Item, how: _Finish) -> Outcome:
     from bilingual.qa import run_qa
     from bilingual.render.write import write_outputs
-    from bilingual.translate import TERM_MISSING
 
     start = time.perf_counter()
     findings = run_qa(article.segments)
-    write_outputs(article, out, info, findings, formats, force=True)
-    atomic_write_text(stamp_path(out, item.stem),
-                      json.dumps({"key": key, "input": input_digest(item.path)}) + "\n")
-    todo = [s for s in article.segments if s.translate]
-    if _worker:  # a worker lives for the whole run: trim it now and then
-        _worker["finished"] = _worker.get("finished", 0) + 1
-        if _worker["finished"] % CHUNK == 0:
-            _release_memory()
-    return Outcome(
-        path=str(item.path), stem=item.stem, status="done", segments=len(article.segments),
-        terms_matched=sum(1 for s in todo for t in s.terms if t.source != "auto"),
-        names=len({t.zh for s in todo for t in s.terms if t.source == "auto"}),
-        terms_enforced=sum(1 for s in todo for t in s.terms if t.status and t.status != "missing"),
-        term_missing=sum(1 for s in todo if any(f.startswith(TERM_MISSING) for f in s.flags)),
-        flags=len(findings), seconds=time.perf_counter() - start,
-    )
+    write_outputs(article, how.out, how.info, findings, how.formats)
+    write_stamp(item, how.out, how.key)
+    _trim_heap()
+    return Outcome(path=str(item.path), stem=item.stem, result="done",
+                   segments=len(article.segments), terms=count_terms(article.segments),
+                   flags=len(findings), seconds=time.perf_counter() - start)
+
+
+def _prepare_task(args: tuple[Item, _Prepare]) -> Article | Outcome:
+    return _prepare(*args)
+
+
+def _finish_task(args: tuple[Article, Item, _Finish]) -> Outcome:
+    return _finish(*args)
 
 
 def _chunks(items: list[Item], size: int) -> Iterator[list[Item]]:
@@ -206,114 +168,137 @@ class BatchResult:
     seconds: float
     engine: str
     stats: TranslateStats = field(default_factory=TranslateStats)
+    # wall-clock seconds of the run's stages: reading (with terms), translating, writing
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        return [o for o in self.outcomes if o.result == "failed"]
+
+    def terms(self) -> TermCounts:
+        total = TermCounts()
+        for outcome in self.outcomes:
+            total.merge(outcome.terms)
+        return total
 
     def to_json(self) -> dict[str, Any]:
-        counts: dict[str, int] = {}
-        for o in self.outcomes:
-            counts[o.status] = counts.get(o.status, 0) + 1
-        return {"engine": self.engine, "seconds": round(self.seconds, 3), "counts": counts,
-                "articles": [asdict(o) for o in self.outcomes]}
+        return {"engine": self.engine, "seconds": round(self.seconds, 3),
+                "stage_seconds": {k: round(v, 3) for k, v in self.timings.items()},
+                "counts": dict(Counter(o.result for o in self.outcomes)),
+                "terms": self.terms().to_json(),
+                "articles": [o.to_json() for o in self.outcomes]}
+
+
+class _Runner:
+    """One run's loop: skip what is up to date, prepare, translate, finish; chunk by chunk."""
+
+    def __init__(self, engine: Engine, tm: TranslationMemory | None, options: BatchOptions,
+                 tools: Tools, progress: Progress | None) -> None:
+        self.engine, self.tm, self.options, self.tools = engine, tm, options, tools
+        self.progress = progress
+        self.key = settings_key(engine.name, engine.version, tools.terms.fingerprint,
+                                options.formats, options.zh_script)
+        self.prepare = _Prepare(options.zh_script, options.out, options.force,
+                                "docx" in options.formats)
+        self.finish = _Finish(options.out, run_info(engine, tools.terms), options.formats,
+                              self.key)
+        self.outcomes: list[Outcome] = []
+        self.stats = TranslateStats()
+        self.segments_done = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.timings = {"reading": 0.0, "translating": 0.0, "writing": 0.0}
+
+    def record(self, outcome: Outcome) -> None:
+        self.segments_done += outcome.segments if outcome.result == "done" else 0
+        self.outcomes.append(outcome)
+        if self.progress:
+            self.progress(outcome, self.segments_done)
+
+    def map(self, fn: Callable[[Any], Any], args: list[Any]) -> list[Any]:
+        return list(self.pool.map(fn, args) if self.pool is not None else map(fn, args))
+
+    def chunk(self, chunk: list[Item]) -> None:
+        start = time.perf_counter()
+        todo = []
+        for item in chunk:
+            if not self.options.force and up_to_date(item, self.options.out, self.key):
+                self.record(Outcome(str(item.path), item.stem, "skipped", "up to date"))
+            else:
+                todo.append(item)
+        if self.pool is None:
+            prepared = [_prepare(i, self.prepare, self.tools) for i in todo]
+        else:
+            prepared = self.map(_prepare_task, [(i, self.prepare) for i in todo])
+        ready = [(a, i) for a, i in zip(prepared, todo, strict=True) if isinstance(a, Article)]
+        for failed in (p for p in prepared if isinstance(p, Outcome)):
+            self.record(failed)
+        from bilingual.translate import translate_segments
+
+        read = time.perf_counter()
+        self.timings["reading"] += read - start
+        terms = self.tools.terms
+        self.stats.merge(translate_segments([s for a, _ in ready for s in a.segments],
+                                            self.engine, self.tm, terms.fingerprint,
+                                            terms.glossary))
+        translated = time.perf_counter()
+        self.timings["translating"] += translated - read
+        for outcome in self.map(_finish_task, [(a, i, self.finish) for a, i in ready]):
+            self.record(outcome)
+        self.timings["writing"] += time.perf_counter() - translated
+
+    def run(self, items: list[Item]) -> None:
+        if self.options.jobs > 1:
+            self.pool = ProcessPoolExecutor(
+                self.options.jobs, initializer=_init_worker,
+                initargs=(self.options.glossaries, self.options.default_glossary,
+                          self.options.names))
+        try:
+            for chunk in _chunks(items, self.options.chunk):
+                self.chunk(chunk)
+                _release_memory()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
 
 
 def run_batch(items: list[Item], engine: Engine, tm: TranslationMemory | None,
               options: BatchOptions, progress: Progress | None = None,
-              state: dict[str, Any] | None = None) -> BatchResult:
+              tools: Tools | None = None) -> BatchResult:
     """Translate every item, writing outputs as each chunk finishes.
 
-    `state` ({"scripts": ScriptConverter, "terms": TermTools}) reuses tools already loaded;
-    without it they are loaded here from `options`."""
-    from bilingual.pipeline import run_info
-    from bilingual.translate import translate_segments
-
+    `tools` reuses tools already loaded; without them they are loaded here from `options`."""
     start = time.perf_counter()
-    local = state or _load_state(options.glossaries, options.default_glossary, options.names)
-    terms = local["terms"]
-    info = run_info(engine, terms)
-    key = settings_key(engine, terms.fingerprint, options)
-    check_docx = "docx" in options.formats
-    outcomes: list[Outcome] = []
-    stats = TranslateStats()
-    segments_done = 0
-    pool = None
-    if options.jobs > 1:
-        pool = ProcessPoolExecutor(options.jobs, initializer=_init_worker,
-                                   initargs=(options.glossaries, options.default_glossary,
-                                             options.names))
-    try:
-        for chunk in _chunks(items, options.chunk):
-            todo = []
-            for item in chunk:
-                if not options.force and up_to_date(item, options.out, key):
-                    outcome = Outcome(str(item.path), item.stem, "skipped", "up to date")
-                    outcomes.append(outcome)
-                    if progress:
-                        progress(outcome, segments_done)
-                else:
-                    todo.append(item)
-            if pool is not None:
-                prepared = list(pool.map(_prepare, todo, *_repeat(len(todo), options.zh_script,
-                                                                   options.out, options.force,
-                                                                   check_docx)))
-            else:
-                prepared = [_prepare(i, options.zh_script, options.out, options.force,
-                                     check_docx, local) for i in todo]
-            ready = [(a, i) for a, i in zip(prepared, todo) if isinstance(a, Article)]
-            for result in prepared:
-                if isinstance(result, Outcome):
-                    outcomes.append(result)
-                    if progress:
-                        progress(result, segments_done)
-            segments = [s for a, _ in ready for s in a.segments]
-            chunk_stats = translate_segments(segments, engine, tm, terms.fingerprint,
-                                             terms.glossary)
-            stats.merge(chunk_stats)
-            args = [(a, i, options.out, info, options.formats, key) for a, i in ready]
-            if pool is not None:
-                finished = pool.map(_finish_args, args)
-            else:
-                finished = map(_finish_args, args)
-            for outcome in finished:
-                segments_done += outcome.segments
-                outcomes.append(outcome)
-                if progress:
-                    progress(outcome, segments_done)
-            del prepared, ready, segments, args
-            _release_memory()
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    return BatchResult(outcomes, time.perf_counter() - start, engine.describe(), stats)
+    tools = tools or load_tools(options.glossaries, options.default_glossary, options.names)
+    runner = _Runner(engine, tm, options, tools, progress)
+    runner.run(items)
+    return BatchResult(runner.outcomes, time.perf_counter() - start, engine.describe(),
+                       runner.stats, runner.timings)
 
 
-def _release_memory() -> None:
-    """Give freed memory back after each chunk.
-
-    Measured here: without this, glibc's arenas kept growing by ~0.1 MB an article (the
-    Python heap itself stayed flat), so a run of thousands of articles would creep upwards.
-    """
+def _trim_heap() -> None:
+    """Hand freed memory back to the system (glibc keeps it in its arenas otherwise)."""
     import ctypes
-    import gc
 
-    gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass  # not glibc: nothing to trim
 
 
-def _repeat(n: int, *values: Any) -> list[list[Any]]:
-    return [[v] * n for v in values]
+def _release_memory() -> None:
+    """After each chunk. Measured here: without this, glibc's arenas kept growing by ~0.1 MB
+    an article (the Python heap itself stayed flat), so a run of thousands would creep up."""
+    import gc
 
-
-def _finish_args(args: tuple[Any, ...]) -> Outcome:
-    return _finish(*args)
+    gc.collect()
+    _trim_heap()
 
 
 def write_run_json(result: BatchResult, out: Path) -> Path:
+    import json
+
+    from bilingual.fileio import atomic_write_text
+
     target = out / "run.json"
     atomic_write_text(target, json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
     return target

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from typing import Any
 
+from bilingual.engines.base import Engine
 from bilingual.run.executor import BatchResult, Outcome
 
 
@@ -46,7 +48,7 @@ class Reporter:
             self.bar.update(self.task, advance=1, segments=segments, rate=rate)
         elif not self.quiet:
             why = f": {outcome.reason}" if outcome.reason else ""
-            print(f"[{self.count}/{self.total}] {outcome.status} {outcome.path}{why}",
+            print(f"[{self.count}/{self.total}] {outcome.result} {outcome.path}{why}",
                   file=self.stream, flush=True)
 
     def close(self) -> None:
@@ -54,19 +56,43 @@ class Reporter:
             self.bar.stop()
 
 
-def summary_table(result: BatchResult) -> str:
-    """The run summary: one row per article, then totals."""
-    header = ("status", "segments", "terms", "term-missing", "flags", "seconds", "article")
-    rows = [(o.status, str(o.segments), str(o.terms_enforced), str(o.term_missing),
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def summary_table(result: BatchResult) -> list[str]:
+    """One row per article, each column headed by what it counts."""
+    header = ("result", "segments", "terms matched", "terms missing", "QA findings", "seconds",
+              "article")
+    rows = [(o.result, str(o.segments), str(o.terms.matched), str(o.terms.by_rung["missing"]),
              str(o.flags), f"{o.seconds:.2f}",
-             o.path + (f": {o.reason}" if o.status == "failed" else ""))
+             o.path + (f": {o.reason}" if o.result == "failed" else ""))
             for o in result.outcomes]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[-1]]
-    for r in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])
-    counts = result.to_json()["counts"]
-    total = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    lines.append(f"{len(result.outcomes)} articles: {total}; {result.seconds:.1f} s; "
-                 f"engine {result.engine}")
-    return "\n".join(lines)
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]
+            for r in (header, *rows)]
+
+
+def summary_lines(result: BatchResult, engine: Engine, verbose: bool = True) -> list[str]:
+    """The end-of-run summary; the same numbers as run.json and each report.json."""
+    lines = summary_table(result) if verbose else []
+    counts = Counter(o.result for o in result.outcomes)
+    done = ", ".join(f"{n} {r}" for r, n in sorted(counts.items()))
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
+    lines.append(f"{plural(len(result.outcomes), 'article')}: {done}; {result.seconds:.1f} s"
+                 + (f" ({stages})" if stages else ""))
+    t = result.terms()
+    outcomes = ", ".join(f"{n} {what}" for what, n in t.outcomes().items() if n)
+    lines.append(f"terms: {t.matched} matched ({t.glossary} glossary, {t.names} names)"
+                 + (f": {outcomes}" if outcomes else "")
+                 + f"; {plural(t.term_missing_segments, 'segment')} with a missing term")
+    stats = result.stats
+    if engine.produces_text:
+        lines.append(f"engine {engine.describe()}: {plural(stats.engine_sources, 'sentence')} "
+                     f"translated, {stats.from_tm} of {plural(stats.segments, 'segment')} "
+                     "from the translation memory")
+    else:
+        lines.append(f"engine none: no MT; {stats.segments - stats.from_tm} of "
+                     f"{plural(stats.segments, 'segment')} left for translators, "
+                     f"{stats.from_tm} from the translation memory")
+    return lines

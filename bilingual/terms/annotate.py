@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.ingest.script import ScriptConverter
 from bilingual.records import Segment, Term
-from bilingual.terms.entries import Glossary
+from bilingual.terms.entries import AUTO, Entry, Glossary
 from bilingual.terms.load import load_glossary
 from bilingual.terms.match import Matcher, original_span
-from bilingual.terms.names import AUTO, NameFinder
+from bilingual.terms.names import NameFinder
+from bilingual.terms.stats import TermCounts, count_terms
 
 
 @dataclass
@@ -32,17 +33,13 @@ def load_term_tools(paths: list[str | Path] | None = None, include_default: bool
     return TermTools(glossary, Matcher(glossary), NameFinder(glossary) if names else None)
 
 
-@dataclass
-class TermStats:
-    matched: int = 0  # glossary terms found
-    names: int = 0  # automatic names found
-    distinct_names: set[str] = field(default_factory=set)
-
-
-def _term(segment: Segment, start: int, end: int, en: str, source: str, category: str) -> Term:
+def _term(segment: Segment, start: int, end: int, en: str, source: str, category: str,
+          entry: Entry | None = None) -> Term:
     o_start, o_end = original_span(segment.zh, start, end)
     return Term(zh=segment.zh_simplified[start:end], en=en, start=o_start, end=o_end,
-                source=source, category=category, norm_start=start, norm_end=end)
+                source=source, category=category, norm_start=start, norm_end=end,
+                fixed_case=entry.fixed_case if entry else False,
+                accepted=entry.accepted if entry else ())
 
 
 def find_terms(segment: Segment, tools: TermTools) -> list[Term]:
@@ -61,7 +58,7 @@ def find_terms(segment: Segment, tools: TermTools) -> list[Term]:
     for gap_start, gap_end in zip(bounds[::2], bounds[1::2]):
         for start, end, entry in tools.matcher.find(text[gap_start:gap_end]):
             terms.append(_term(segment, gap_start + start, gap_start + end, entry.target,
-                               entry.source, entry.category))
+                               entry.source, entry.category, entry))
     if tools.names is not None:
         taken = [(t.norm_start, t.norm_end) for t in terms]
         for person in tools.names.find_people(text, taken):
@@ -69,18 +66,8 @@ def find_terms(segment: Segment, tools: TermTools) -> list[Term]:
     return sorted(terms, key=lambda t: t.norm_start)
 
 
-def annotate(segments: list[Segment], tools: TermTools) -> TermStats:
-    """Fill `terms` of every translatable segment."""
-    stats = TermStats()
+def annotate(segments: list[Segment], tools: TermTools) -> TermCounts:
+    """Fill `terms` of every translatable segment; returns what was found."""
     for seg in segments:
-        if not seg.translate:
-            seg.terms = []
-            continue
-        seg.terms = find_terms(seg, tools)
-        for term in seg.terms:
-            if term.source == AUTO:
-                stats.names += 1
-                stats.distinct_names.add(term.zh)
-            else:
-                stats.matched += 1
-    return stats
+        seg.terms = find_terms(seg, tools) if seg.translate else []
+    return count_terms(segments)

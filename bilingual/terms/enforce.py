@@ -4,27 +4,27 @@ CTranslate2 has no constrained decoding, and opaque placeholders get mangled by 
 never saw them, so:
 1. inject: the English rendering replaces the Chinese term in the source (zh→en models copy
    Latin-script spans through);
-2. verify: each expected rendering is in the output as often as its term was matched, and
-   the Chinese term is not left over;
+2. verify: each expected rendering (or a form the glossary accepts) is in the output as often
+   as its term was matched, and the Chinese term is not left over;
 3. repair, in order: the n-best hypothesis that has every term; a re-decode with the output
    forced up to the term (target prefix); a re-decode with known wrong renderings banned;
    replacing a known wrong rendering in the output;
-4. what still fails keeps the best output and is flagged `term-missing` for the reviewer.
+4. what still fails keeps its first output and its missing terms are recorded for the
+   reviewer (QA flags them `term-missing`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bilingual.engines.base import Engine
-from bilingual.records import Term
+from bilingual.records import Rung, Term
 from bilingual.terms.entries import Glossary
 
-RUNGS = ("inject", "n-best", "prefix", "suppress", "replace", "missing")
 N_BEST = 4
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACES = re.compile(r"\s+")
 _DOUBLED_ARTICLE = re.compile(r"\b(the|a|an)\s+(?:the|a|an)\b", re.I)
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)])")
@@ -39,17 +39,8 @@ class Job:
     banned: dict[str, tuple[str, ...]] = field(default_factory=dict)  # en → wrong renderings
     injected: str = ""
     output: str = ""
-    rung: str = ""
+    rung: Rung = ""
     missing: list[str] = field(default_factory=list)
-
-
-@dataclass
-class EnforceStats:
-    terms: int = 0  # term occurrences to enforce
-    satisfied: Counter = field(default_factory=Counter)  # rung → term occurrences
-
-    def shares(self) -> dict[str, float]:
-        return {r: (self.satisfied[r] / self.terms if self.terms else 0.0) for r in RUNGS}
 
 
 def inject(source: str, terms: list[Term]) -> str:
@@ -68,10 +59,6 @@ def _norm(text: str) -> str:
     return _SPACES.sub(" ", text).casefold()
 
 
-def expected_counts(terms: list[Term]) -> Counter:
-    return Counter(t.en for t in terms if t.en)
-
-
 def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     spans, at = [], text.find(needle)
     while needle and at >= 0:
@@ -83,14 +70,17 @@ def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
 def missing_terms(output: str, terms: list[Term]) -> list[str]:
     """Renderings absent (or present too often: copied and also translated) in `output`.
 
-    A rendering inside a longer expected one ("work report" in "work report of the county
-    Party committee") is counted only where the longer one is not.
+    A rendering counts when it, or a form its entry accepts (an earlier official rendering),
+    stands in the output. A rendering inside a longer expected one ("work report" in "work
+    report of the county Party committee") is counted only where the longer one is not.
     """
     text = _norm(output)
+    expected = Counter(t.en for t in terms if t.en)
+    accepted = {t.en: t.accepted for t in terms if t.en}
     problems = []
     taken: list[tuple[int, int]] = []
-    for en, count in sorted(expected_counts(terms).items(), key=lambda kv: -len(kv[0])):
-        spans = [(a, b) for a, b in _occurrences(text, _norm(en))
+    for en, count in sorted(expected.items(), key=lambda kv: -len(kv[0])):
+        spans = [(a, b) for form in (en, *accepted[en]) for a, b in _occurrences(text, _norm(form))
                  if all(b <= x or a >= y for x, y in taken)]
         if len(spans) != count:
             problems.append(en)
@@ -101,11 +91,14 @@ def missing_terms(output: str, terms: list[Term]) -> list[str]:
     return problems
 
 
-def tidy(text: str) -> str:
-    """Grammar around inserted terms: no doubled articles, a capital at the start."""
+def tidy(text: str, terms: Iterable[Term] = ()) -> str:
+    """Grammar around inserted terms: no doubled articles, a capital at the start (unless the
+    sentence starts with a rendering whose case is fixed, such as "iPhone" or "xiaokang")."""
     text = _SPACES.sub(" ", text).strip()
     text = _DOUBLED_ARTICLE.sub(lambda m: m.group(1), text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    if any(t.fixed_case and t.en and text.startswith(t.en) for t in terms):
+        return text
     return text[:1].upper() + text[1:] if text else text
 
 
@@ -130,64 +123,73 @@ def _replace_banned(job: Job) -> str:
     return out
 
 
-def enforce(jobs: list[Job], engine: Engine) -> EnforceStats:
-    """Translate every job, climbing the ladder for those whose terms are missing."""
-    stats = EnforceStats()
+def _accept(job: Job, candidates: Iterable[str], rung: Rung) -> bool:
+    """Take the first candidate that has every term; True if one did."""
+    for candidate in candidates:
+        candidate = tidy(candidate, job.terms)
+        if not missing_terms(candidate, job.terms):
+            job.output, job.missing, job.rung = candidate, [], rung
+            return True
+    return False
+
+
+def _first_pass(jobs: list[Job], engine: Engine) -> list[Job]:
     for job in jobs:
         job.injected = inject(job.source, job.terms) if job.terms else job.source
-    outputs = engine.translate([job.injected for job in jobs])
-    for job, out in zip(jobs, outputs):
-        job.output = tidy(out)
+    for job, out in zip(jobs, engine.translate([job.injected for job in jobs]), strict=True):
+        job.output = tidy(out, job.terms)
         job.missing = missing_terms(job.output, job.terms)
         job.rung = "inject"
-    failing = [j for j in jobs if j.missing]
+    return [j for j in jobs if j.missing]
 
-    if failing:  # n-best
-        for job, hyps in zip(failing, engine.hypotheses([j.injected for j in failing], N_BEST)):
-            for hyp in hyps[1:]:
-                hyp = tidy(hyp)
-                if not missing_terms(hyp, job.terms):
-                    job.output, job.missing, job.rung = hyp, [], "n-best"
-                    break
-        failing = [j for j in failing if j.missing]
 
-    if failing:  # target prefix up to the first missing term
-        prefixes = [_prefix_for(j, j.missing[0]) for j in failing]
-        redone = engine.translate_with_prefix([j.injected for j in failing], prefixes)
-        if redone is not None:
-            for job, out in zip(failing, redone):
-                out = tidy(out)
-                if not missing_terms(out, job.terms):
-                    job.output, job.missing, job.rung = out, [], "prefix"
-            failing = [j for j in failing if j.missing]
+def _n_best(failing: list[Job], engine: Engine) -> list[Job]:
+    hypotheses = engine.hypotheses([j.injected for j in failing], N_BEST)
+    return [job for job, hyps in zip(failing, hypotheses, strict=True)
+            if not _accept(job, hyps[1:], "n-best")]
 
+
+def _prefix(failing: list[Job], engine: Engine) -> list[Job]:
+    prefixes = [_prefix_for(j, j.missing[0]) for j in failing]
+    redone = engine.translate_with_prefix([j.injected for j in failing], prefixes)
+    if redone is None:
+        return failing
+    return [job for job, out in zip(failing, redone, strict=True)
+            if not _accept(job, [out], "prefix")]
+
+
+def _suppress(failing: list[Job], engine: Engine) -> list[Job]:
     banning = [j for j in failing if any(j.banned.get(en) for en in j.missing)]
-    if banning:  # ban known wrong renderings
-        redone = engine.translate_suppressing(
-            [j.injected for j in banning],
-            [[w for en in j.missing for w in j.banned.get(en, ())] for j in banning])
-        if redone is not None:
-            for job, out in zip(banning, redone):
-                out = tidy(out)
-                if not missing_terms(out, job.terms):
-                    job.output, job.missing, job.rung = out, [], "suppress"
+    if not banning:
+        return failing
+    redone = engine.translate_suppressing(
+        [j.injected for j in banning],
+        [[w for en in j.missing for w in j.banned.get(en, ())] for j in banning])
+    if redone is not None:
+        for job, out in zip(banning, redone, strict=True):
+            _accept(job, [out], "suppress")
+    return [j for j in failing if j.missing]
 
-    for job in [j for j in failing if j.missing]:  # replace a known wrong rendering
-        fixed = tidy(_replace_banned(job))
-        if fixed != job.output and not missing_terms(fixed, job.terms):
-            job.output, job.missing, job.rung = fixed, [], "replace"
-        elif job.missing:
+
+def _replace(failing: list[Job]) -> list[Job]:
+    still = []
+    for job in failing:
+        fixed = tidy(_replace_banned(job), job.terms)
+        if fixed == job.output or not _accept(job, [fixed], "replace"):
             job.rung = "missing"
+            still.append(job)
+    return still
 
-    for job in jobs:
-        counts = expected_counts(job.terms)
-        total = sum(counts.values())
-        lost = sum(counts[en] for en in job.missing)
-        stats.terms += total
-        # a failing job keeps its first output: what it does have came from injection
-        stats.satisfied["inject" if job.rung == "missing" else job.rung] += total - lost
-        stats.satisfied["missing"] += lost
-    return stats
+
+def enforce(jobs: list[Job], engine: Engine) -> None:
+    """Translate every job, climbing the ladder for those whose terms are missing.
+
+    Sets each job's `output`, `rung` and `missing`."""
+    failing = _first_pass(jobs, engine)
+    for step in (_n_best, _prefix, _suppress):
+        if failing:
+            failing = step(failing, engine)
+    _replace(failing)
 
 
 def banned_for(terms: list[Term], glossary: Glossary) -> dict[str, tuple[str, ...]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+AUTO = "auto"  # the source of names found by rule rather than by a glossary
 FLAG_SUFFIX = "suffix"  # an administrative suffix: used by the name rules, never matched alone
 FLAG_KEEP = "keep"  # do not translate: the Chinese (or its Latin form) stays as it is
 FLAG_FIXED_CASE = "fixed-case"  # never change the case of the English
@@ -23,6 +24,7 @@ class Entry:
     note: str = ""
     variants: tuple[str, ...] = ()
     banned: tuple[str, ...] = ()  # known wrong renderings, removed from MT output
+    accepted: tuple[str, ...] = ()  # other English forms verification accepts (earlier usage)
     flags: frozenset[str] = frozenset()
     source: str = "default"  # the glossary's name
     line: int = 0
@@ -38,7 +40,7 @@ class Entry:
 
     @property
     def fixed_case(self) -> bool:
-        return FLAG_FIXED_CASE in self.flags or self.target[:1].isupper()
+        return FLAG_FIXED_CASE in self.flags
 
 
 @dataclass
@@ -88,6 +90,6 @@ class Glossary:
         for zh in sorted(self.entries):
             e = self.entries[zh]
             digest.update("\x1f".join((e.zh, e.en, "|".join(e.variants), "|".join(e.banned),
-                                       ",".join(sorted(e.flags)))).encode())
+                                       ",".join(sorted(e.flags)), "|".join(e.accepted))).encode())
             digest.update(b"\x1e")
         return digest.hexdigest()[:16]

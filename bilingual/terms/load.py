@@ -11,6 +11,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from bilingual.chars import has_ideograph
 from bilingual.errors import BilingualError
 from bilingual.ingest.reading import decode_bytes
 from bilingual.ingest.script import ScriptConverter
@@ -18,9 +19,8 @@ from bilingual.terms.entries import FLAGS, Entry, Glossary
 
 DEFAULT_NAME = "default"
 _LIST_SPLIT = re.compile(r"\s*[|;]\s*")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 REQUIRED = ("zh", "en")
-KNOWN_COLUMNS = ("zh", "en", "category", "note", "variants", "banned", "flags")
+KNOWN_COLUMNS = ("zh", "en", "category", "note", "variants", "banned", "flags", "accepted")
 
 
 def default_glossary_text() -> str:
@@ -59,7 +59,7 @@ def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
         if not zh:
             raise BilingualError("empty Chinese term", where,
                                  "fill in the zh column or delete the line")
-        if not _CJK.search(zh) and "keep" not in flags:
+        if not has_ideograph(zh) and "keep" not in flags:
             raise BilingualError(f"'{zh}' is not Chinese", where,
                                  "put the Chinese term in the zh column")
         if not en and "keep" not in flags:
@@ -74,7 +74,8 @@ def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
         seen[zh] = (en, number)
         entries.append(Entry(zh=zh, en=en, category=cells.get("category", ""),
                              note=cells.get("note", ""), variants=_split(cells.get("variants", "")),
-                             banned=_split(cells.get("banned", "")), flags=flags, source=name,
+                             banned=_split(cells.get("banned", "")),
+                             accepted=_split(cells.get("accepted", "")), flags=flags, source=name,
                              line=number))
     return entries
 

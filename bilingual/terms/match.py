@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from bilingual.ingest.normalize import normalize_with_map
-from bilingual.records import Segment, Term
 from bilingual.terms.entries import Entry, Glossary
 
 
@@ -47,13 +46,3 @@ def original_span(zh: str, start: int, end: int) -> tuple[int, int]:
     if not origin:
         return start, end
     return origin[min(start, len(origin) - 1)], origin[min(end, len(origin)) - 1] + 1
-
-
-def match_segment(segment: Segment, matcher: Matcher) -> list[Term]:
-    terms = []
-    for start, end, entry in matcher.find(segment.zh_simplified):
-        o_start, o_end = original_span(segment.zh, start, end)
-        terms.append(Term(zh=segment.zh_simplified[start:end], en=entry.target, start=o_start,
-                          end=o_end, source=entry.source, category=entry.category,
-                          norm_start=start, norm_end=end))
-    return terms

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bilingual.chars import IDEOGRAPHS, all_ideographs, is_ideograph
 from bilingual.terms.entries import Glossary
-
-AUTO = "auto"
 
 # Common single-character surnames, and the compound ones.
 SURNAMES = set(
@@ -203,11 +202,11 @@ class NameFinder:
         for m in TITLE_BEFORE.finditer(text):
             start = m.end()
             if start + 2 <= len(text) and _is_surname_start(text[start:], strict=True) \
-                    and "\u4e00" <= text[start + 1] <= "\u9fff":
+                    and is_ideograph(text[start + 1]):
                 names.append(self._cut_name(text, start))
         # before 同志 and verbs of saying: 马文英同志
         for word in AFTER_NAME:
-            for m in re.finditer(rf"([\u4e00-\u9fff]{{2,3}}){word}", text):
+            for m in re.finditer(rf"([{IDEOGRAPHS}]{{2,3}}){word}", text):
                 cand = m.group(1)
                 for n in (3, 2):
                     piece = cand[-n:]
@@ -223,7 +222,7 @@ class NameFinder:
         surname = next((s for s in COMPOUND_SURNAMES if text.startswith(s, start)), text[start])
         given_end = start + len(surname)
         limit = min(len(text), given_end + 2)
-        while given_end < limit and "\u4e00" <= text[given_end] <= "\u9fff":
+        while given_end < limit and is_ideograph(text[given_end]):
             if given_end > start + len(surname) and text[given_end] in NOT_NAME_END:
                 break
             given_end += 1
@@ -249,11 +248,11 @@ class NameFinder:
                 i += 1
                 continue
             begin = chain_end if chain_end >= 0 and 1 <= i - chain_end <= 4 else -1
-            if begin < 0 or not all("\u4e00" <= c <= "\u9fff" for c in text[begin:i]):
+            if begin < 0 or not all_ideographs(text[begin:i]):
                 begin = self._place_start(text, tokens, starts, token_at, i)
             zh = text[begin:end]
             if begin < i and zh not in NOT_PLACES and text[begin] not in FUNCTION_CHARS \
-                    and all("\u4e00" <= c <= "\u9fff" for c in zh) and i - begin <= 5:
+                    and all_ideographs(zh) and i - begin <= 5:
                 places.append(Name(zh, romanize_place(zh, self.suffixes), begin, end, "place"))
                 chain_end = end
             else:
@@ -267,7 +266,7 @@ class NameFinder:
         if word[0] in FUNCTION_CHARS or len(word) > 3 or tag in NOT_STEM_TAGS:
             return False
         if tag == "m":  # Chinese numerals name places (五里村), counts do not (两个村)
-            return all("\u4e00" <= c <= "\u9fff" for c in word) and word[-1] not in "个些名位家"
+            return all_ideographs(word) and word[-1] not in "个些名位家"
         return tag in PLACE_TAGS or not self._common_word(word, 100)
 
     def _place_start(self, text: str, tokens: list[tuple[int, int, str, str]], starts: set[int],
@@ -283,7 +282,7 @@ class NameFinder:
             begin = prev[0]
             before = token_at.get(begin - 1)
             if before is not None and len(before[2]) == 1 and before[2] not in FUNCTION_CHARS \
-                    and "\u4e00" <= before[2] <= "\u9fff" \
+                    and is_ideograph(before[2]) \
                     and before[3] in ("nr", "ns", "nz", "n", "ng", "x") and len(prev[2]) < 3:
                 begin = before[0]  # 董王 + 度 + 村
             return begin

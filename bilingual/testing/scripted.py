@@ -52,5 +52,5 @@ class ScriptedEngine(Engine):
         self.calls.append("suppress")
         if not self.suppress_ok:
             return None
-        return [self.render(s, 0).replace("Chinese Communist Party", "Communist Party of China (CPC)")
-                for s in sources]
+        right = "Communist Party of China (CPC)"
+        return [self.render(s, 0).replace("Chinese Communist Party", right) for s in sources]

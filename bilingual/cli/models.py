@@ -1,0 +1,94 @@
+"""`bilingual models`: Argos zh→en model packages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bilingual.cli.common import echo, user_errors
+
+app = typer.Typer(no_args_is_help=True, help="Argos zh→en model packages.")
+
+
+@app.command("list")
+def models_list(
+    offline: Annotated[bool, typer.Option("--offline",
+                                          help="Do not ask the package index.")] = False,
+) -> None:
+    """Installed packages, and the zh→en packages the index offers (when online)."""
+    with user_errors():
+        from bilingual.errors import BilingualError
+        from bilingual.models import (
+            available_packages,
+            describe,
+            find_zh_en,
+            index_url,
+            installed_packages,
+            packages_dir,
+        )
+
+        echo(f"installed in {packages_dir()}:")
+        used = find_zh_en()
+        installed = installed_packages()
+        for pkg in installed:
+            info = describe(pkg)
+            mark = "  (used for zh→en)" if used is not None and \
+                Path(used.package_path) == Path(pkg.package_path) else ""
+            echo(f"  {info.name}  {info.from_code}→{info.to_code}  {info.version}{mark}")
+        if not installed:
+            echo("  (none)")
+        if offline:
+            return
+        try:
+            available = available_packages()
+        except BilingualError as exc:
+            echo(f"available: unknown: {exc}")
+            return
+        echo(f"available from {index_url()}:")
+        for info in available:
+            echo(f"  {info.name}  {info.version}")
+        if not available:
+            echo("  (no zh→en package listed)")
+
+
+def _download_bar() -> tuple[Any, Any]:
+    """A progress callback for downloads, and a function that closes its bar."""
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = typer.progressbar(length=total or None, label="downloading", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    def close() -> None:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+    return progress, close
+
+
+@app.command("install")
+def models_install(
+    from_file: Annotated[Path | None, typer.Option(
+        "--from", metavar="FILE", help="Install this .argosmodel file (offline).")] = None,
+) -> None:
+    """Install the zh→en package: downloaded from the index, or from a file."""
+    with user_errors():
+        from bilingual.models import describe, install_from_file, install_from_index
+
+        if from_file is not None:
+            pkg = install_from_file(from_file)
+        else:
+            progress, close = _download_bar()
+            try:
+                pkg = install_from_index(progress=progress)
+            finally:
+                close()
+        info = describe(pkg)
+        echo(f"installed {info.name} {info.from_code}→{info.to_code} {info.version} "
+             f"in {info.path}")

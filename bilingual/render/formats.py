@@ -1,0 +1,115 @@
+"""The output formats: one table of name, file suffix, renderer and what each is for.
+
+`--formats` takes the names (or aliases); the README's outputs section describes each file.
+Renderers are imported when used, so that `bilingual --help` does not load python-docx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bilingual.errors import BilingualError
+from bilingual.records import Article, Finding, RunInfo
+
+
+@dataclass
+class RenderContext:
+    """Everything a renderer may read; `written` and `extra` feed the report."""
+
+    article: Article
+    info: RunInfo
+    findings: list[Finding]
+    extra: dict[str, Any] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)  # file names written so far
+    timings: dict[str, float] = field(default_factory=dict)  # format → seconds to render
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str
+    render: Callable[[RenderContext], str | bytes]
+    help: str
+    aliases: tuple[str, ...] = ()
+
+
+def _docx(ctx: RenderContext) -> bytes:
+    from bilingual.render.docx import render_docx
+
+    return render_docx(ctx.article, ctx.info)
+
+
+def _jsonl(ctx: RenderContext) -> str:
+    from bilingual.render.jsonl import ALIGNED_FIELDS, dumps
+
+    return dumps(ctx.article.segments, ALIGNED_FIELDS)
+
+
+def _tsv(ctx: RenderContext) -> str:
+    from bilingual.render.aligned import render_aligned_tsv
+
+    return render_aligned_tsv(ctx.article)
+
+
+def _tmx(ctx: RenderContext) -> bytes:
+    from bilingual.render.aligned import render_article_tmx
+
+    return render_article_tmx(ctx.article, ctx.info)
+
+
+def _xliff(ctx: RenderContext) -> bytes:
+    from bilingual.render.xliff import render_xliff
+
+    return render_xliff(ctx.article)
+
+
+def _english(ctx: RenderContext) -> str:
+    from bilingual.render.text import render_english
+
+    return render_english(ctx.article)
+
+
+def _bilingual(ctx: RenderContext) -> str:
+    from bilingual.render.text import render_bilingual
+
+    return render_bilingual(ctx.article)
+
+
+def _report(ctx: RenderContext) -> str:
+    from bilingual.render.report import build_report, render_report
+
+    extra = {**ctx.extra, "outputs": {**ctx.extra.get("outputs", {}), "files": ctx.written},
+             "render_seconds": ctx.timings}
+    return render_report(build_report(ctx.article, ctx.info, ctx.findings, extra))
+
+
+# Order matters: the report comes last, so that it can list the files written before it.
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("docx", ".bilingual.docx", _docx, "review table for Word or LibreOffice"),
+    Format("jsonl", ".aligned.jsonl", _jsonl, "every segment as a JSON record"),
+    Format("tsv", ".aligned.tsv", _tsv, "aligned Chinese/English table"),
+    Format("tmx", ".tmx", _tmx, "TMX 1.4b translation memory"),
+    Format("xliff", ".xlf", _xliff, "XLIFF 2.1 for CAT tools", aliases=("xlf",)),
+    Format("en", ".en.txt", _english, "the English article"),
+    Format("bilingual", ".bilingual.txt", _bilingual, "Chinese and English paragraph pairs"),
+    Format("report", ".report.json", _report, "QA findings, term counts, timings"),
+)}
+_BY_ALIAS = {alias: f.name for f in FORMATS.values() for alias in (f.name, *f.aliases)}
+
+
+def parse_formats(value: str | None) -> list[str]:
+    """`--formats a,b`: the names chosen, in table order (None means all)."""
+    if value is None:
+        return list(FORMATS)
+    chosen = [v.strip().lower() for v in value.split(",") if v.strip()]
+    if not chosen:
+        raise BilingualError("no format named", "--formats",
+                             f"choose from {', '.join(FORMATS)}, or leave the option out")
+    unknown = [v for v in chosen if v not in _BY_ALIAS]
+    if unknown:
+        raise BilingualError(f"unknown format {', '.join(unknown)}", "--formats",
+                             f"choose from {', '.join(FORMATS)}")
+    names = {_BY_ALIAS[v] for v in chosen}
+    return [name for name in FORMATS if name in names]

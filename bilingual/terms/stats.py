@@ -1,0 +1,66 @@
+"""Term counts: one function and one vocabulary for the console, run.json, report.json and DOCX.
+
+Every matched term ends in exactly one outcome: served with its segment from the translation
+memory, satisfied the first time (by injection), repaired by a step of the ladder, missing,
+or not translated at all (the `none` engine). The outcomes add up to `matched`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bilingual.records import REPAIR_RUNGS, Segment
+from bilingual.terms.entries import AUTO
+
+
+@dataclass
+class TermCounts:
+    glossary: int = 0  # glossary term occurrences in translatable segments
+    names: int = 0  # automatic-name occurrences
+    by_rung: Counter[str] = field(default_factory=Counter)  # outcome → occurrences
+    term_missing_segments: int = 0  # segments with at least one missing term
+
+    @property
+    def matched(self) -> int:
+        return self.glossary + self.names
+
+    @property
+    def repaired(self) -> dict[str, int]:
+        return {r: self.by_rung[r] for r in REPAIR_RUNGS if self.by_rung[r]}
+
+    def outcomes(self) -> dict[str, int]:
+        """Outcome → occurrences, in the order people read them; they add up to `matched`."""
+        return {"from TM": self.by_rung["tm"], "first time": self.by_rung["inject"],
+                **{f"repaired by {r}": n for r, n in self.repaired.items()},
+                "missing": self.by_rung["missing"], "not translated": self.by_rung[""]}
+
+    def merge(self, other: TermCounts) -> None:
+        self.glossary += other.glossary
+        self.names += other.names
+        self.by_rung.update(other.by_rung)
+        self.term_missing_segments += other.term_missing_segments
+
+    def to_json(self) -> dict[str, Any]:
+        return {"matched": self.matched, "glossary": self.glossary, "names": self.names,
+                "from_tm": self.by_rung["tm"], "first_time": self.by_rung["inject"],
+                "repaired": self.repaired, "missing": self.by_rung["missing"],
+                "not_translated": self.by_rung[""],
+                "term_missing_segments": self.term_missing_segments}
+
+
+def count_terms(segments: Iterable[Segment]) -> TermCounts:
+    counts = TermCounts()
+    for seg in segments:
+        if not seg.translate:
+            continue
+        for term in seg.terms:
+            if term.source == AUTO:
+                counts.names += 1
+            else:
+                counts.glossary += 1
+            counts.by_rung[term.rung] += 1
+        counts.term_missing_segments += any(t.rung == "missing" for t in seg.terms)
+    return counts
