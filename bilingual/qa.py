@@ -98,7 +98,7 @@ def check_segment(seg: Segment) -> list[Finding]:
     if ratio < MIN_RATIO or ratio > MAX_RATIO:
         add("length", f"English/Chinese length ratio {ratio:.1f} is suspicious", "info")
     words = [w.lower() for w in _WORD.findall(en)]
-    trigrams = Counter(zip(words, words[1:], words[2:]))
+    trigrams = Counter(zip(words, words[1:], words[2:], strict=False))
     loops = [" ".join(g) for g, n in trigrams.items() if n >= 3]
     runs = [w for i, w in enumerate(words[3:], 3) if words[i - 3:i] == [w, w, w]]
     if loops or runs:

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bilingual.chars import now_utc
 from bilingual.errors import BilingualError
@@ -128,7 +129,7 @@ class TranslationMemory:
         for row in self.db.execute(query):
             yield Unit(*row)
 
-    def stats(self) -> dict[str, object]:
+    def stats(self) -> dict[str, Any]:
         total = self.db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
         by_origin = dict(self.db.execute("SELECT origin, COUNT(*) FROM units GROUP BY origin"))
         by_engine = {f"{e} {m}".strip() or "human": n for e, m, n in self.db.execute(

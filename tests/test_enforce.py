@@ -164,3 +164,26 @@ def test_translate_cli_reports_terms(installed_tiny, fixtures: Path, tmp_path: P
     for r in rows:
         missing = [t["en"] for t in r["terms"] if t["rung"] == "missing"]
         assert bool(missing) == any(f["check"] == "term-missing" for f in r["flags"])
+
+
+def test_fixed_case_rendering_is_never_recased(tmp_path: Path) -> None:
+    desk = tmp_path / "desk.tsv"
+    desk.write_text("zh\ten\tflags\taccepted\n小康\txiaokang\tfixed-case\t"
+                    "moderate prosperity\n", encoding="utf-8")
+    tools = load_term_tools([desk], include_default=False, names=False)
+    article = load_article_text("小康社会全面建成。")
+    annotate(article.segments, tools)
+    term = article.segments[0].terms[0]
+    assert term.fixed_case and term.accepted == ("moderate prosperity",)
+    assert tidy("xiaokang society is built.", [term]) == "xiaokang society is built."
+    assert tidy("the society is built.", [term]) == "The society is built."
+    # an earlier official rendering listed as accepted satisfies verification
+    assert missing_terms("A moderate prosperity society.", [term]) == []
+    assert missing_terms("A prosperous society.", [term]) == ["xiaokang"]
+
+
+def load_article_text(text: str):
+    from bilingual.ingest.article import build_article
+    from bilingual.ingest.reading import Source
+
+    return build_article(Source("t.txt", "t", text, "utf-8", "txt"))

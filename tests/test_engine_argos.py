@@ -47,7 +47,7 @@ def test_small_token_batches_give_the_same(installed_tiny, fixtures) -> None:
     texts = sources(fixtures)[:10]
     big = ArgosEngine(pkg, ArgosOptions(length_ratio=0, length_extra=20))
     small = ArgosEngine(pkg, ArgosOptions(length_ratio=0, length_extra=20, max_batch_tokens=40))
-    assert small._batches([["x"] * 30] * 4) == [[0], [1], [2], [3]]
+    assert small.plan_batches([["x"] * 30] * 4) == [[0], [1], [2], [3]]
     assert small.translate(texts) == big.translate(texts)
 
 

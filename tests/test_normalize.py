@@ -41,7 +41,7 @@ def test_map_points_back_to_the_original(text: str) -> None:
     normal, origin = normalize_with_map(text)
     assert len(normal) == len(origin)
     assert origin == sorted(origin)
-    for ch, i in zip(normal, origin):
+    for ch, i in zip(normal, origin, strict=True):
         src = text[i]
         # each kept character is the original, or its cleaned-up form
         assert ch == src or ch == " " or normalize_with_map(src)[0] in ("", ch) or ch in "，：？！（）"

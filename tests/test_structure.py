@@ -139,3 +139,16 @@ def test_fixtures_lossless(fixtures, name: str) -> None:
     assert paragraphs == lines
     ids = [s.id for s in article.segments]
     assert len(ids) == len(set(ids))
+
+
+def test_banner_above_title_and_print_headline(fixtures) -> None:
+    """Two position rules, on a fixture of our own: a site banner above the title is chrome;
+    a print headline directly above its "——" subtitle is a title too."""
+    k = kinds(load_article(fixtures / "banner_print_headline.txt"))
+    assert k[0] == ("boilerplate", "某某日报社主办")
+    assert k[1] == ("title", "某某市：党员干部下沉社区，筑牢疫情防线")
+    assert k[2][0] == "meta"
+    assert k[3] == ("title", "让党旗在防控一线高高飘扬")
+    assert k[4][0] == "subtitle"
+    assert k[5] == ("byline", "记者 张明华")
+    assert [kind for kind, _ in k[6:]] == ["body", "body", "editor", "boilerplate"]

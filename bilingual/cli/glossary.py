@@ -18,7 +18,7 @@ GlossaryFiles = Annotated[list[Path] | None, typer.Option(
 @app.command("check")
 def glossary_check(
     files: Annotated[list[Path], typer.Argument(
-        metavar="FILE...", help="Glossary files (TSV, CSV, TBX).")],
+        metavar="FILE", help="Glossary files (TSV, CSV, TBX).")],
 ) -> None:
     """Validate glossaries; report what each overrides in the default and earlier files."""
     with user_errors():

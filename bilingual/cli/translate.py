@@ -15,42 +15,47 @@ EngineChoice = Literal[ENGINE_CHOICES]  # type: ignore[valid-type]
 _ENGINE_HELP = "; ".join(f"{s.name}: {s.help}" for s in ENGINES.values())
 
 
+Paths = Annotated[list[str], typer.Argument(
+    metavar="FILE_OR_FOLDER", help="Article files (.txt, .docx, .html) or folders.")]
+OutFolder = Annotated[Path, typer.Option("--output", "-o", metavar="FOLDER",
+                                         help="Output folder.")]
+EngineOpt = Annotated[EngineChoice, typer.Option(
+    "--engine", "-e", help=f"MT engine ({_ENGINE_HELP}; auto: argos if a model is installed, "
+    "else none).")]
+BeamSize = Annotated[int, typer.Option(min=1, metavar="N", help="Beam width (Argos's default).")]
+Threads = Annotated[int, typer.Option(
+    min=0, metavar="N", help="Intra-op threads per decoding worker (0: all cores).")]
+Workers = Annotated[int, typer.Option(
+    min=0, metavar="N", help="Batches decoded in parallel (0: cores / threads).")]
+Device = Annotated[Literal["cpu", "cuda", "auto"], typer.Option(help="Where the model runs.")]
+Url = Annotated[str | None, typer.Option(metavar="URL", help="Server URL (libretranslate).")]
+ApiKey = Annotated[str | None, typer.Option(metavar="KEY", help="Server API key (libretranslate).")]
+NoTm = Annotated[bool, typer.Option("--no-tm", help="Neither read nor write a TM.")]
+ZhScript = Annotated[ScriptChoice, typer.Option(
+    "--zh-script", help="Script of the Chinese shown (auto: as the input).")]
+Glossaries = Annotated[list[Path] | None, typer.Option(
+    "--glossary", "-g", metavar="FILE",
+    help="Extra glossary (TSV, CSV, TBX); repeatable, later files win.")]
+NoDefault = Annotated[bool, typer.Option("--no-default-glossary",
+                                         help="Leave out the shipped political glossary.")]
+NoNames = Annotated[bool, typer.Option("--no-names",
+                                       help="Do not romanise person and place names by rule.")]
+Formats = Annotated[str | None, typer.Option(
+    metavar="LIST", help=f"Comma-separated subset of: {', '.join(FORMATS)} [default: all].")]
+Force = Annotated[bool, typer.Option("--force", help="Redo up-to-date articles; overwrite a "
+                                                     "reviewed DOCX.")]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N",
+                                   help="Worker processes for reading, terms and writing.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")]
+
+
 def translate(
-    paths: Annotated[list[str], typer.Argument(
-        metavar="FILE_OR_FOLDER...", help="Article files (.txt, .docx, .html) or folders.")],
-    out: Annotated[Path, typer.Option("--output", "-o", metavar="FOLDER",
-                                      help="Output folder.")] = Path("output"),
-    engine: Annotated[EngineChoice, typer.Option(
-        "--engine", "-e", help=f"MT engine ({_ENGINE_HELP}; auto: argos if a model is "
-        "installed, else none).")] = "argos",
-    beam_size: Annotated[int, typer.Option(min=1, help="Beam width (Argos's default).")] = 4,
-    threads: Annotated[int, typer.Option(
-        min=0, help="Intra-op threads per decoding worker (0: all cores).")] = 1,
-    workers: Annotated[int, typer.Option(
-        min=0, help="Batches decoded in parallel (0: cores / threads).")] = 0,
-    device: Annotated[Literal["cpu", "cuda", "auto"], typer.Option(
-        help="Where the model runs.")] = "cpu",
-    url: Annotated[str | None, typer.Option(help="Server URL (libretranslate).")] = None,
-    api_key: Annotated[str | None, typer.Option(help="Server API key (libretranslate).")] = None,
-    tm_path: TmOption = None,
-    no_tm: Annotated[bool, typer.Option("--no-tm", help="Neither read nor write a TM.")] = False,
-    zh_script: Annotated[ScriptChoice, typer.Option(
-        "--zh-script", help="Script of the Chinese shown (auto: as the input).")] = "auto",
-    glossary: Annotated[list[Path] | None, typer.Option(
-        "--glossary", "-g", metavar="FILE",
-        help="Extra glossary (TSV, CSV, TBX); repeatable, later files win.")] = None,
-    no_default_glossary: Annotated[bool, typer.Option(
-        "--no-default-glossary", help="Leave out the shipped political glossary.")] = False,
-    no_names: Annotated[bool, typer.Option(
-        "--no-names", help="Do not romanise person and place names by rule.")] = False,
-    formats: Annotated[str | None, typer.Option(
-        metavar="LIST", help=f"Comma-separated subset of: {', '.join(FORMATS)} "
-        "[default: all].")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Redo up-to-date articles; overwrite a reviewed DOCX.")] = False,
-    jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes for reading, terms and writing.")] = 1,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
+    paths: Paths, out: OutFolder = Path("output"), engine: EngineOpt = "argos",
+    beam_size: BeamSize = 4, threads: Threads = 1, workers: Workers = 0, device: Device = "cpu",
+    url: Url = None, api_key: ApiKey = None, tm_path: TmOption = None, no_tm: NoTm = False,
+    zh_script: ZhScript = "auto", glossary: Glossaries = None,
+    no_default_glossary: NoDefault = False, no_names: NoNames = False,
+    formats: Formats = None, force: Force = False, jobs: Jobs = 1, quiet: Quiet = False,
 ) -> None:
     """Translate articles (or folders of them); writes every output under <out>/<stem>/."""
     with user_errors():

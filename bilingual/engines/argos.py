@@ -118,7 +118,7 @@ class ArgosEngine(Engine):
             return self.options.workers
         return max(1, (os.cpu_count() or 1) // max(1, self.options.threads))
 
-    def _batches(self, tokens: list[list[str]]) -> list[list[int]]:
+    def plan_batches(self, tokens: list[list[str]]) -> list[list[int]]:
         """Indices grouped into batches of similar length, at most max_batch_tokens each."""
         order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
         batches: list[list[int]] = []
@@ -179,10 +179,10 @@ class ArgosEngine(Engine):
         tokens = [tokenizer.encode(s) for s in sources]
         out: list[list[str]] = [[] for _ in sources]
         todo = [i for i, t in enumerate(tokens) if t]  # an empty source has nothing to decode
-        batches = [[todo[j] for j in b] for b in self._batches([tokens[i] for i in todo])]
+        batches = [[todo[j] for j in b] for b in self.plan_batches([tokens[i] for i in todo])]
         pending = [(b, self._submit([tokens[i] for i in b], n)) for b in batches]
         for batch, results in pending:
-            for i, result in zip(batch, results):
+            for i, result in zip(batch, results, strict=True):
                 out[i] = [self._detokenize(h) for h in result.result().hypotheses]
         return [hyps or [""] for hyps in out]
 
@@ -193,7 +193,7 @@ class ArgosEngine(Engine):
                     suppress: list[list[list[str]]] | None) -> list[str]:
         """Repairs are few and each needs its own prefix or bans: decode them one at a time."""
         tokenizer = self.package.tokenizer
-        pending = []
+        pending: list[Any] = []
         for i, source in enumerate(sources):
             tokens = tokenizer.encode(source)
             if not tokens:

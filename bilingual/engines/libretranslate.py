@@ -103,7 +103,7 @@ class LibreTranslateEngine(Engine):
             raise BilingualError("LibreTranslate sent a malformed answer", self.url + "/translate",
                                  "check the server version (list-valued q is needed)")
         alts = answer.get("alternatives") or [[] for _ in batch]
-        return [[t, *a] for t, a in zip(texts, alts)]
+        return [[t, *a] for t, a in zip(texts, alts, strict=True)]
 
     def hypotheses(self, sources: list[str], n: int = 1) -> list[list[str]]:
         if not sources:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bilingual.chars import has_ideograph
 from bilingual.errors import BilingualError
@@ -149,7 +150,7 @@ def html_to_text(markup: str) -> str:
     return "\n".join(lines)
 
 
-def _article_container(root):  # type: ignore[no-untyped-def]
+def _article_container(root: Any) -> Any:
     """The element holding the article: <article>, else the block with the most <p> text."""
     articles = root.xpath("//article")
     if articles:

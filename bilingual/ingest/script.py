@@ -42,7 +42,7 @@ class ScriptConverter:
         converted = self._cc("t2s").convert(ideographs)
         if len(converted) != len(ideographs):
             converted = "".join(self._cc("t2s").convert(c) for c in ideographs)
-        changed = sum(a != b for a, b in zip(ideographs, converted))
+        changed = sum(a != b for a, b in zip(ideographs, converted, strict=False))
         return "traditional" if changed / len(ideographs) > TRADITIONAL_THRESHOLD else "simplified"
 
     def convert(self, config: str, text: str) -> str:

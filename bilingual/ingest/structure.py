@@ -128,16 +128,11 @@ def is_heading_like(line: str) -> bool:
     return len(line) <= MAX_HEADING and not ends_like_sentence(line)
 
 
-def classify(lines: list[tuple[int, str, str]]) -> list[Block]:
-    """Kinds for the non-empty lines of an article.
+Kinds = list[str | None]
 
-    `lines` holds (line number, original text, normalised Simplified text).
-    """
-    looks = [line_kind(simp) for _, _, simp in lines]
-    kinds: list[str | None] = [k for k, _ in looks]
-    n = len(lines)
 
-    # Front matter ends at the first line that reads as body text.
+def _title_and_meta(lines: list[tuple[int, str, str]], kinds: Kinds) -> int:
+    """Mark the title (and any site banner above it); returns where the header run starts."""
     first_meta = next((i for i, k in enumerate(kinds) if k == "meta"), None)
     if first_meta is not None and first_meta > 8:
         first_meta = None  # a date deep inside the text is not the article's date line
@@ -146,7 +141,7 @@ def classify(lines: list[tuple[int, str, str]]) -> list[Block]:
         candidates = [i for i in range(first_meta) if kinds[i] is None
                       and len(lines[i][2]) <= MAX_TITLE]
         title_at = candidates[-1] if candidates else None
-    elif n > 1 and kinds[0] is None and len(lines[0][2]) <= MAX_TITLE \
+    elif len(lines) > 1 and kinds[0] is None and len(lines[0][2]) <= MAX_TITLE \
             and not ends_like_sentence(lines[0][2]):
         title_at = 0
     if title_at is not None:
@@ -154,27 +149,31 @@ def classify(lines: list[tuple[int, str, str]]) -> list[Block]:
         for i in range(title_at):
             if kinds[i] is None:
                 kinds[i] = "boilerplate"  # a site banner above the title
-    start = max([i for i in (title_at, first_meta) if i is not None], default=-1) + 1
+    return max([i for i in (title_at, first_meta) if i is not None], default=-1) + 1
 
-    # Between the title/meta and the body: more titles, subtitles, bylines.
+
+def _header_run(lines: list[tuple[int, str, str]], kinds: Kinds, start: int,
+                has_title: bool) -> int:
+    """Between the title/meta and the body: more titles, subtitles, bylines; returns where
+    the body starts."""
     i = start
-    while i < n and kinds[i] in (None, "meta", "byline", "subtitle", "boilerplate"):
+    while i < len(lines) and kinds[i] in (None, "meta", "byline", "subtitle", "boilerplate"):
         if kinds[i] is None:
-            nxt = kinds[i + 1] if i + 1 < n else None
+            nxt = kinds[i + 1] if i + 1 < len(lines) else None
             if nxt == "subtitle" and len(lines[i][2]) <= MAX_TITLE:
                 kinds[i] = "title"  # the print headline above its "——" subtitle
-            elif title_at is None and i == 0 and is_heading_like(lines[i][2]):
+            elif not has_title and i == 0 and is_heading_like(lines[i][2]):
                 kinds[i] = "title"
             else:
                 break
         i += 1
-    body_start = i
+    return i
 
-    editor_at = None
-    for j in range(body_start, n):
-        if kinds[j] == "editor":
-            editor_at = j
-            break
+
+def _body(lines: list[tuple[int, str, str]], kinds: Kinds, body_start: int) -> None:
+    """Body and headings up to the editor line; site chrome after it."""
+    n = len(lines)
+    editor_at = next((j for j in range(body_start, n) if kinds[j] == "editor"), None)
     for j in range(body_start, n):
         if editor_at is not None and j > editor_at:
             kinds[j] = "boilerplate"  # trailing site chrome
@@ -190,8 +189,19 @@ def classify(lines: list[tuple[int, str, str]]) -> list[Block]:
         elif kinds[j] != "boilerplate":
             break
 
+
+def classify(lines: list[tuple[int, str, str]]) -> list[Block]:
+    """Kinds for the non-empty lines of an article.
+
+    `lines` holds (line number, original text, normalised Simplified text).
+    """
+    looks = [line_kind(simp) for _, _, simp in lines]
+    kinds: Kinds = [k for k, _ in looks]
+    start = _title_and_meta(lines, kinds)
+    body_start = _header_run(lines, kinds, start, "title" in kinds)
+    _body(lines, kinds, body_start)
     blocks = []
-    for (number, original, simp), kind, (_, fields) in zip(lines, kinds, looks):
+    for (number, original, simp), kind, (_, fields) in zip(lines, kinds, looks, strict=True):
         assert kind is not None
         meta = fields if kind in ("meta", "editor", "byline") else {}
         if kind == "byline":
@@ -202,7 +212,7 @@ def classify(lines: list[tuple[int, str, str]]) -> list[Block]:
 
 
 def _mark_dateline(blocks: list[Block], lines: list[tuple[int, str, str]]) -> None:
-    for block, (_, _, simp) in zip(blocks, lines):
+    for block, (_, _, simp) in zip(blocks, lines, strict=True):
         if block.kind == "body":
             m = DATELINE.match(simp)
             if m:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ class TermTools:
         return self.glossary.fingerprint() + ("+names" if self.names else "")
 
 
-def load_term_tools(paths: list[str | Path] | None = None, include_default: bool = True,
+def load_term_tools(paths: Sequence[str | Path] | None = None, include_default: bool = True,
                     names: bool = True, scripts: ScriptConverter | None = None) -> TermTools:
     glossary = load_glossary(paths, include_default, scripts)
     return TermTools(glossary, Matcher(glossary), NameFinder(glossary) if names else None)
@@ -55,7 +56,7 @@ def find_terms(segment: Segment, tools: TermTools) -> list[Term]:
     terms = [_term(segment, p.start, p.end, p.en, AUTO, "place") for p in places]
     # the glossary runs in the stretches the places leave
     bounds = [0, *(x for p in places for x in (p.start, p.end)), len(text)]
-    for gap_start, gap_end in zip(bounds[::2], bounds[1::2]):
+    for gap_start, gap_end in zip(bounds[::2], bounds[1::2], strict=True):
         for start, end, entry in tools.matcher.find(text[gap_start:gap_end]):
             terms.append(_term(segment, gap_start + start, gap_start + end, entry.target,
                                entry.source, entry.category, entry))

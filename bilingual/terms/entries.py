@@ -70,9 +70,9 @@ class Glossary:
                 if form:
                     out[form] = entry
         for form, zh in self.derived.items():
-            entry = self.entries.get(zh)
-            if entry is not None and form not in out and FLAG_SUFFIX not in entry.flags:
-                out[form] = entry
+            found = self.entries.get(zh)
+            if found is not None and form not in out and FLAG_SUFFIX not in found.flags:
+                out[form] = found
         return out
 
     def suffixes(self) -> dict[str, Entry]:

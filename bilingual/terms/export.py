@@ -9,12 +9,13 @@ from bilingual.terms.entries import Glossary
 
 DEPRECATED = "deprecatedTerm-admn-sts"
 FLAGS_DESCRIP = "x-bilingual-flags"
-COLUMNS = ("zh", "en", "category", "note", "variants", "banned", "flags", "source")
+COLUMNS = ("zh", "en", "category", "note", "variants", "banned", "flags", "accepted", "source")
 
 
 def to_tsv(glossary: Glossary) -> str:
     rows = ((e.zh, e.en, e.category, e.note, "|".join(e.variants), "|".join(e.banned),
-             ",".join(sorted(e.flags)), e.source) for e in glossary.entries.values())
+             ",".join(sorted(e.flags)), "|".join(e.accepted), e.source)
+            for e in glossary.entries.values())
     return render_tsv(COLUMNS, rows)
 
 
@@ -36,7 +37,8 @@ def to_tbx(glossary: Glossary) -> bytes:
         for term in (e.zh, *e.variants):
             ET.SubElement(ET.SubElement(zh, "tig"), "term").text = term
         en = ET.SubElement(entry, "langSet", {"xml:lang": "en"})
-        ET.SubElement(ET.SubElement(en, "tig"), "term").text = e.en
+        for term in (e.en, *e.accepted):  # accepted forms follow the preferred one
+            ET.SubElement(ET.SubElement(en, "tig"), "term").text = term
         for wrong in e.banned:  # known wrong renderings: deprecated terms, in TBX's words
             tig = ET.SubElement(en, "tig")
             ET.SubElement(tig, "term").text = wrong

@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from bilingual.chars import has_ideograph
 from bilingual.errors import BilingualError
@@ -52,7 +54,7 @@ def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
-        cells = dict(zip(header, (c.strip() for c in row)))
+        cells = dict(zip(header, (c.strip() for c in row), strict=False))
         zh, en = cells.get("zh", ""), cells.get("en", "")
         flags = frozenset(_split(cells.get("flags", "").replace(",", "|")))
         where = f"{name}: line {number}"
@@ -83,8 +85,11 @@ def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
 TBX_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def parse_tbx(data: bytes, name: str) -> list[Entry]:
-    """TBX (ISO 30042): TBX-Basic/2008 (termEntry/langSet/tig) and TBX v3 (conceptEntry/langSec)."""
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _parse_xml(data: bytes, name: str) -> Any:
     from lxml import etree
 
     # No entity expansion, no DTD, no network: glossary files come from anywhere.
@@ -96,48 +101,59 @@ def parse_tbx(data: bytes, name: str) -> list[Entry]:
         raise BilingualError(f"is not valid XML ({exc})", name, "check the TBX file") from exc
     if any(isinstance(node, etree._Entity) for node in root.iter()):
         raise BilingualError("uses XML entities", name, "expand them before importing")
+    return root
+
+
+def _concept_info(concept: Any) -> tuple[str, str, frozenset[str]]:
+    """(category, note, flags) of one TBX concept."""
+    note = category = ""
+    flags: frozenset[str] = frozenset()
+    for el in concept.iter():
+        kind, kind_type = _local(el.tag), el.get("type")
+        if kind == "descrip" and kind_type == "subjectField":
+            category = (el.text or "").strip()
+        elif kind == "descrip" and kind_type == "x-bilingual-flags":
+            flags = frozenset(f for f in _split((el.text or "").replace(",", "|"))
+                              if f in FLAGS)
+        elif kind in ("note", "descrip") and kind_type in (None, "definition", "note"):
+            note = note or (el.text or "").strip()
+    return category, note, flags
+
+
+def _concept_terms(concept: Any) -> tuple[list[str], list[str], list[str]]:
+    """(Chinese terms, English terms, deprecated English terms) of one TBX concept."""
+    zh_terms: list[str] = []
+    en_terms: list[str] = []
+    banned: list[str] = []
+    for lang_set in concept:
+        if _local(lang_set.tag) not in ("langSet", "langSec"):
+            continue
+        lang = (lang_set.get(TBX_LANG) or lang_set.get("lang") or "").lower()
+        for holder in lang_set.iter():
+            if _local(holder.tag) not in ("tig", "ntig", "termSec"):
+                continue
+            text = next(((t.text or "").strip() for t in holder.iter()
+                         if _local(t.tag) == "term"), "")
+            deprecated = any(_local(n.tag) == "termNote" and "deprecated" in (n.text or "")
+                             for n in holder.iter())
+            if text and lang.startswith("zh"):
+                zh_terms.append(text)
+            elif text and lang.startswith("en"):
+                (banned if deprecated else en_terms).append(text)
+    return zh_terms, en_terms, banned
+
+
+def parse_tbx(data: bytes, name: str) -> list[Entry]:
+    """TBX (ISO 30042): TBX-Basic/2008 (termEntry/langSet/tig) and TBX v3 (conceptEntry/langSec)."""
+    root = _parse_xml(data, name)
     entries: list[Entry] = []
     seen: dict[str, tuple[str, int]] = {}
-
-    def local(tag: object) -> str:
-        return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
     for concept in root.iter():
-        if local(concept.tag) not in ("termEntry", "conceptEntry"):
+        if _local(concept.tag) not in ("termEntry", "conceptEntry"):
             continue
         line = concept.sourceline or 0
         where = f"{name}: line {line}"
-        zh_terms: list[str] = []
-        en_terms: list[str] = []
-        banned: list[str] = []
-        note = category = ""
-        flags: frozenset[str] = frozenset()
-        for el in concept.iter():
-            kind = local(el.tag)
-            if kind == "descrip" and el.get("type") == "subjectField":
-                category = (el.text or "").strip()
-            elif kind == "descrip" and el.get("type") == "x-bilingual-flags":
-                names = _split((el.text or "").replace(",", "|"))
-                flags = frozenset(f for f in names if f in FLAGS)
-            elif kind in ("note", "descrip") and el.get("type") in (None, "definition", "note"):
-                note = note or (el.text or "").strip()
-        for lang_set in concept:
-            if local(lang_set.tag) not in ("langSet", "langSec"):
-                continue
-            lang = (lang_set.get(TBX_LANG) or lang_set.get("lang") or "").lower()
-            for holder in lang_set.iter():
-                if local(holder.tag) not in ("tig", "ntig", "termSec"):
-                    continue
-                text = next(((t.text or "").strip() for t in holder.iter()
-                             if local(t.tag) == "term"), "")
-                deprecated = any(local(n.tag) == "termNote" and "deprecated" in (n.text or "")
-                                 for n in holder.iter())
-                if not text:
-                    continue
-                if lang.startswith("zh"):
-                    zh_terms.append(text)
-                elif lang.startswith("en"):
-                    (banned if deprecated else en_terms).append(text)
+        zh_terms, en_terms, banned = _concept_terms(concept)
         if not zh_terms:
             raise BilingualError("entry without a Chinese term", where, "add a zh langSet")
         if not en_terms:
@@ -147,9 +163,10 @@ def parse_tbx(data: bytes, name: str) -> list[Entry]:
             raise BilingualError(f"'{zh}' is already on line {seen[zh][1]} as '{seen[zh][0]}', "
                                  f"here as '{en}'", where, "keep one rendering")
         seen[zh] = (en, line)
+        category, note, flags = _concept_info(concept)
         entries.append(Entry(zh=zh, en=en, category=category, note=note,
                              variants=tuple(dict.fromkeys(zh_terms[1:])), banned=tuple(banned),
-                             flags=flags, source=name, line=line))
+                             accepted=tuple(en_terms[1:]), flags=flags, source=name, line=line))
     if not entries:
         raise BilingualError("holds no termEntry or conceptEntry", name, "check the TBX file")
     return entries
@@ -190,13 +207,13 @@ def derive_traditional_forms(glossary: Glossary, scripts: ScriptConverter) -> No
             continue
         simplified = scripts.convert("t2s", "\n".join(trad)).split("\n")
         regional = scripts.convert(back, "\n".join(trad)).split("\n")
-        for zh, form_a, form_b in zip(terms, simplified, regional):
+        for zh, form_a, form_b in zip(terms, simplified, regional, strict=True):
             for form in (form_a, form_b):
                 if form and form != zh and form not in glossary.entries:
                     glossary.derived.setdefault(form, zh)
 
 
-def load_glossary(paths: list[str | Path] | None = None, include_default: bool = True,
+def load_glossary(paths: Sequence[str | Path] | None = None, include_default: bool = True,
                   scripts: ScriptConverter | None = None) -> Glossary:
     """The default glossary, then each user file in order (later files win)."""
     glossary = Glossary()

@@ -129,7 +129,7 @@ def romanize_place(name: str, suffixes: dict[str, str]) -> str:
         stem = name  # one-character counties keep 县 in the name: 滑县 → Huaxian County
     parts = syllables(stem)
     parts = [PLACE_READINGS.get(ch, p) if len(parts) == len(stem) else p
-             for ch, p in zip(stem, parts)] if len(parts) == len(stem) else parts
+             for ch, p in zip(stem, parts, strict=True)] if len(parts) == len(stem) else parts
     english = suffixes.get(suffix, "")
     return f"{join_syllables(parts)} {english}".strip()
 

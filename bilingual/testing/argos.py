@@ -71,22 +71,9 @@ def build_tiny_minisbd(path: Path, lang: str = "zh-hans") -> Path:
     return path
 
 
-def build_tiny_package(dest_dir: Path, version: str = "1.0", seed: int = 0,
-                       d_model: int = 16, from_code: str = "zh", to_code: str = "en",
-                       minisbd: bool = False) -> Path:
-    """Write `translate-<from>_<to>-tiny.argosmodel` into `dest_dir`; returns its path.
-
-    With `minisbd`, the package carries a tiny MiniSBD model, which Argos's own sentence
-    splitter (and so a LibreTranslate server) uses instead of downloading one."""
-    import ctranslate2  # noqa: F401  (fails early with a clear import error)
-    import numpy as np
+def _train_vocabulary(pkg: Path) -> list[str]:
+    """A SentencePiece model over TRAINING_LINES, saved in the package; the model's vocab."""
     import sentencepiece as spm
-    from ctranslate2.specs import TransformerSpec
-
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    work = dest_dir / f"tiny-build-{from_code}_{to_code}"
-    pkg = work / f"translate-{from_code}_{to_code}-tiny"
-    (pkg / "model").mkdir(parents=True, exist_ok=True)
 
     buffer = io.BytesIO()
     spm.SentencePieceTrainer.train(
@@ -97,7 +84,13 @@ def build_tiny_package(dest_dir: Path, version: str = "1.0", seed: int = 0,
     (pkg / "sentencepiece.model").write_bytes(buffer.getvalue())
     sp = spm.SentencePieceProcessor(model_proto=buffer.getvalue())
     pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    vocab = ["<blank>", "<s>", "</s>", *(p for p in pieces if p != "<unk>"), "<unk>"]
+    return ["<blank>", "<s>", "</s>", *(p for p in pieces if p != "<unk>"), "<unk>"]
+
+
+def _save_random_transformer(model_dir: Path, vocab: list[str], d_model: int, seed: int) -> None:
+    """A one-layer CTranslate2 Transformer with small random weights over `vocab`."""
+    import numpy as np
+    from ctranslate2.specs import TransformerSpec
 
     rng = np.random.default_rng(seed)
     d, ffn, v = d_model, 2 * d_model, len(vocab)
@@ -131,7 +124,23 @@ def build_tiny_package(dest_dir: Path, version: str = "1.0", seed: int = 0,
     spec.register_target_vocabulary(vocab)
     spec.validate()
     spec.optimize(quantization=None)
-    spec.save(str(pkg / "model"))
+    spec.save(str(model_dir))
+
+
+def build_tiny_package(dest_dir: Path, version: str = "1.0", seed: int = 0,
+                       d_model: int = 16, from_code: str = "zh", to_code: str = "en",
+                       minisbd: bool = False) -> Path:
+    """Write `translate-<from>_<to>-tiny.argosmodel` into `dest_dir`; returns its path.
+
+    With `minisbd`, the package carries a tiny MiniSBD model, which Argos's own sentence
+    splitter (and so a LibreTranslate server) uses instead of downloading one."""
+    import ctranslate2  # noqa: F401  (fails early with a clear import error)
+
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    work = dest_dir / f"tiny-build-{from_code}_{to_code}"
+    pkg = work / f"translate-{from_code}_{to_code}-tiny"
+    (pkg / "model").mkdir(parents=True, exist_ok=True)
+    _save_random_transformer(pkg / "model", _train_vocabulary(pkg), d_model, seed)
 
     names = {"zh": "Chinese", "en": "English"}
     metadata = {
