@@ -44,7 +44,7 @@ def test_default_glossary_is_curated(default) -> None:
     ("宣传部", "Publicity Department"),
     ("初心使命", "original aspiration and founding mission"),
     ("先锋模范作用", "exemplary vanguard role"),
-    ("战斗堡垒", "fighting fortress"),
+    ("战斗堡垒", "fighting bastion"),
     ("党员先锋岗", "Party member vanguard post"),
     ("四个意识", "Four Consciousnesses"),
     ("两个维护", "Two Upholds"),

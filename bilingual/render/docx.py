@@ -13,7 +13,13 @@ import json
 from typing import Any
 
 from bilingual.records import Article, RunInfo, Segment, Term
-from bilingual.render.oxml import repeat_as_header, set_cell_fill, set_fonts, set_top_border
+from bilingual.render.oxml import (
+    drop_styles_with_effects,
+    repeat_as_header,
+    set_cell_fill,
+    set_fonts,
+    set_top_border,
+)
 from bilingual.render.text import english_date
 
 COLUMNS = ("ID", "Chinese", "English (MT)", "English (review)", "Comment", "Status")
@@ -229,6 +235,7 @@ def render_docx(article: Article, info: RunInfo) -> bytes:
     from docx import Document
 
     document = Document()
+    drop_styles_with_effects(document)
     set_fonts(document, 9.5)
     _page(document)
     _properties(document, article, info)

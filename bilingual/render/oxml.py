@@ -82,3 +82,13 @@ def set_fonts(document: Any, size_pt: float) -> None:
         lang.set(qn("w:val"), "en-US")
         lang.set(qn("w:eastAsia"), "zh-CN")
     document.styles["Normal"].font.size = Pt(size_pt)
+
+
+def drop_styles_with_effects(document: Any) -> None:
+    """python-docx's template carries Word 2010's `stylesWithEffects.xml`, a second copy of
+    the styles that disagrees with `styles.xml` (the Open XML SDK validator reports it);
+    Word rebuilds it when it needs it, so the package goes without."""
+    part = document.part
+    for r_id, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            part.drop_rel(r_id)

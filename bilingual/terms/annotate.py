@@ -35,12 +35,12 @@ def load_term_tools(paths: Sequence[str | Path] | None = None, include_default: 
 
 
 def _term(segment: Segment, start: int, end: int, en: str, source: str, category: str,
-          entry: Entry | None = None) -> Term:
+          entry: Entry | None = None, accepted: tuple[str, ...] = ()) -> Term:
     o_start, o_end = original_span(segment.zh, start, end)
     return Term(zh=segment.zh_simplified[start:end], en=en, start=o_start, end=o_end,
                 source=source, category=category, norm_start=start, norm_end=end,
                 fixed_case=entry.fixed_case if entry else False,
-                accepted=entry.accepted if entry else ())
+                accepted=entry.accepted if entry else accepted)
 
 
 def find_terms(segment: Segment, tools: TermTools) -> list[Term]:
@@ -53,7 +53,8 @@ def find_terms(segment: Segment, tools: TermTools) -> list[Term]:
             covered = any(s <= place.start and e >= place.end for s, e, _ in whole)
             if not covered:
                 places.append(place)
-    terms = [_term(segment, p.start, p.end, p.en, AUTO, "place") for p in places]
+    terms = [_term(segment, p.start, p.end, p.en, AUTO, "place", accepted=p.accepted)
+             for p in places]
     # the glossary runs in the stretches the places leave
     bounds = [0, *(x for p in places for x in (p.start, p.end)), len(text)]
     for gap_start, gap_end in zip(bounds[::2], bounds[1::2], strict=True):

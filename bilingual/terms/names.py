@@ -88,6 +88,7 @@ class Name:
     start: int  # in the normalised Simplified text
     end: int
     kind: str  # "person" or "place"
+    accepted: tuple[str, ...] = ()  # other forms verification accepts
 
 
 def _jieba() -> Any:
@@ -123,15 +124,24 @@ def romanize_person(name: str) -> str:
 
 
 def romanize_place(name: str, suffixes: dict[str, str]) -> str:
+    """Pinyin of the name and the English of its generic: 牛屯镇 → Niutun Town.
+
+    One-character counties follow the same rule (滑县 → Hua County); the form that keeps 县
+    in the name ("Huaxian County", as China Daily also writes) is accepted: `place_variants`.
+    """
     suffix = next((s for s in PLACE_SUFFIXES if name.endswith(s) and len(name) > len(s)), "")
     stem = name[: len(name) - len(suffix)] if suffix else name
-    if len(stem) == 1 and suffix == "县":
-        stem = name  # one-character counties keep 县 in the name: 滑县 → Huaxian County
     parts = syllables(stem)
     parts = [PLACE_READINGS.get(ch, p) if len(parts) == len(stem) else p
              for ch, p in zip(stem, parts, strict=True)] if len(parts) == len(stem) else parts
     english = suffixes.get(suffix, "")
     return f"{join_syllables(parts)} {english}".strip()
+
+
+def place_variants(name: str, suffixes: dict[str, str]) -> tuple[str, ...]:
+    if len(name) == 2 and name.endswith("县"):
+        return (f"{join_syllables(syllables(name))} {suffixes.get('县', '')}".strip(),)
+    return ()
 
 
 def _is_surname_start(text: str, strict: bool = False) -> bool:
@@ -253,7 +263,8 @@ class NameFinder:
             zh = text[begin:end]
             if begin < i and zh not in NOT_PLACES and text[begin] not in FUNCTION_CHARS \
                     and all_ideographs(zh) and i - begin <= 5:
-                places.append(Name(zh, romanize_place(zh, self.suffixes), begin, end, "place"))
+                places.append(Name(zh, romanize_place(zh, self.suffixes), begin, end, "place",
+                                   place_variants(zh, self.suffixes)))
                 chain_end = end
             else:
                 chain_end = -1
