@@ -62,11 +62,9 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 def summary_table(result: BatchResult) -> list[str]:
     """One row per article, each column headed by what it counts."""
-    header = ("result", "segments", "terms matched", "terms missing", "QA findings", "seconds",
-              "article")
+    header = ("result", "segments", "terms matched", "terms missing", "QA findings", "article")
     rows = [(o.result, str(o.segments), str(o.terms.matched), str(o.terms.by_rung["missing"]),
-             str(o.flags), f"{o.seconds:.2f}",
-             o.path + (f": {o.reason}" if o.result == "failed" else ""))
+             str(o.flags), o.path + (f": {o.reason}" if o.result == "failed" else ""))
             for o in result.outcomes]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]
