@@ -19,6 +19,17 @@ REPAIR_RUNGS: tuple[Rung, ...] = ("n-best", "prefix", "suppress", "replace")
 Severity = Literal["error", "warning", "info"]
 
 
+def _known_fields(cls: Any, data: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
+    """The values of `data` that `cls` has fields for (unknown keys ignored, so files written
+    by other versions still load); `renamed` maps the names of version 0.1 to today's."""
+    names = {f.name for f in fields(cls)}
+    values = {renamed.get(k, k): v for k, v in data.items() if renamed.get(k, k) in names}
+    for new in renamed.values():
+        if new in data:  # today's name wins over the old one
+            values[new] = data[new]
+    return values
+
+
 @dataclass
 class Finding:
     """One QA or engine finding about one segment."""
@@ -35,8 +46,7 @@ class Finding:
     def from_value(cls, value: Any, segment: str = "") -> Finding:
         """From a dict, or from the "check: message" strings that older outputs hold."""
         if isinstance(value, dict):
-            names = {f.name for f in fields(cls)}
-            return cls(**{k: v for k, v in value.items() if k in names})
+            return cls(**_known_fields(cls, value, {}))
         check, _, message = str(value).partition(":")
         return cls(check.strip(), message.strip(), segment=segment)
 
@@ -59,10 +69,7 @@ class Term:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Term:
-        names = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in names}
-        if "status" in data and "rung" not in data:  # outputs of version 0.1
-            values["rung"] = data["status"]
+        values = _known_fields(cls, data, renamed={"status": "rung"})
         values["accepted"] = tuple(values.get("accepted") or ())
         return cls(**values)
 
@@ -94,10 +101,7 @@ class Segment:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Segment:
         """The inverse of to_dict (unknown keys ignored, so older files still load)."""
-        names = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in names}
-        if "status" in data and "state" not in data:  # outputs of version 0.1
-            values["state"] = data["status"]
+        values = _known_fields(cls, data, renamed={"status": "state"})
         values["terms"] = [Term.from_dict(t) for t in data.get("terms") or []]
         values["flags"] = [Finding.from_value(f, data.get("id", ""))
                            for f in data.get("flags") or []]
