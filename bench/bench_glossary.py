@@ -63,8 +63,8 @@ def main() -> None:
     start = time.perf_counter()
     stats = annotate(article.segments, tools)
     took = time.perf_counter() - start
-    report(f"terms stage on {sample_article().name}: {stats.matched} terms, "
-           f"{len(stats.distinct_names)} names", took, "s")
+    report(f"terms stage on {sample_article().name}: {stats.glossary} terms, "
+           f"{stats.names} names", took, "s")
 
 
 if __name__ == "__main__":

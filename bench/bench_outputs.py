@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import REPO, big_article, report, sample_article
+from bench.common import big_article, report, sample_article
 
 
 def main() -> None:
     print("== outputs: DOCX, all formats, review import ==")
-    sys.path.insert(0, str(REPO / "tests"))
-    from bilingual.pipeline import import_review, run_info
-    from helpers import ScriptedEngine  # the tests' deterministic engine: no MT cost
-
     from bilingual.ingest.article import build_article, load_article
     from bilingual.ingest.reading import Source
     from bilingual.qa import run_qa
     from bilingual.render.docx import render_docx
-    from bilingual.render.write import FORMATS, write_outputs
+    from bilingual.render.formats import FORMATS
+    from bilingual.render.write import write_outputs
+    from bilingual.run.executor import run_info
+    from bilingual.run.review_import import import_review
     from bilingual.terms.annotate import annotate, load_term_tools
+    from bilingual.testing import ScriptedEngine  # deterministic: no MT cost
     from bilingual.translate import translate_segments
 
     tools = load_term_tools()
@@ -44,7 +43,7 @@ def main() -> None:
 
         def all_outputs() -> None:
             findings = run_qa(article.segments)
-            write_outputs(article, out, info, findings, list(FORMATS), force=True)
+            write_outputs(article, out, info, findings, list(FORMATS))
 
         best = min(_timed(all_outputs) for _ in range(3))
         report("all outputs of one article (QA + 8 files), excluding MT", best, "s", "< 1 s")
@@ -55,7 +54,7 @@ def main() -> None:
         keep = [s for s in big.segments if s.translate][:500]
         big.segments = keep
         prepared(big)
-        write_outputs(big, out, info, run_qa(big.segments), list(FORMATS), force=True)
+        write_outputs(big, out, info, run_qa(big.segments), list(FORMATS))
         docx = out / "big" / "big.bilingual.docx"
         reviewed = out / "reviewed.docx"
         reviewed.write_bytes(docx.read_bytes())
