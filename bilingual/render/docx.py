@@ -20,6 +20,7 @@ from bilingual.chars import is_ideograph
 from bilingual.records import Article, RunInfo, Segment, Term
 from bilingual.render.oxml import (
     drop_styles_with_effects,
+    keep_row_together,
     repeat_as_header,
     set_cell_fill,
     set_fonts,
@@ -95,20 +96,21 @@ def _write_runs(paragraph: Any, pieces: list[tuple[str, str | None]], bold: bool
 
 
 def text_width_cm(text: str, size_pt: float, bold: bool = False) -> float:
-    """A generous estimate of a line's width in Times New Roman (or its metric twin,
-    Liberation Serif): ideographs and full-width forms 1 em, capitals 0.72 em, narrow
-    punctuation 0.3 em, the rest 0.52 em; bold 8 % wider."""
+    """A generous estimate of a line's width. Word sets it in Times New Roman; LibreOffice
+    without Times or Liberation Serif falls back to DejaVu Serif, which is wider, so the
+    widths here are DejaVu Serif's (ideographs and full-width forms 1 em, capitals 0.8 em,
+    narrow punctuation 0.4 em, the rest 0.64 em; bold 10 % wider)."""
     ems = 0.0
     for c in text:
         if is_ideograph(c) or "\u3000" <= c <= "\u30ff" or "\uff00" <= c <= "\uffef":
             ems += 1.0
-        elif c.isupper() or c in "mwMW@%":
-            ems += 0.75
+        elif c.isupper() or c in "mwMW@%#":
+            ems += 0.85
         elif c in ".,:;'!|()[] ijlrt-":
-            ems += 0.34
+            ems += 0.4
         else:
-            ems += 0.52
-    return ems * size_pt * (1.08 if bold else 1.0) * 2.54 / 72
+            ems += 0.64
+    return ems * size_pt * (1.1 if bold else 1.0) * 2.54 / 72
 
 
 def _id_lines(seg: Segment) -> tuple[str, str, str]:
@@ -310,6 +312,7 @@ def _review_table(document: Any, rows: list[Segment], colour_of: dict[str, str],
         cell.paragraphs[0].add_run(text).bold = True
         set_cell_fill(cell, HEADER_FILL)
     for row, seg in zip(body, rows, strict=True):
+        keep_row_together(row)
         cells = row.cells
         if seg.translate:
             _review_row(cells, seg, colour_of)

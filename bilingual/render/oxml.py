@@ -48,6 +48,12 @@ def repeat_as_header(row: Any) -> None:
     row._tr.get_or_add_trPr().append(_element("w:tblHeader"))
 
 
+def keep_row_together(row: Any) -> None:
+    """The row is not split across pages (`<w:cantSplit/>`): a reviewer sees a segment's
+    Chinese and English side by side, and `pdftotext` reads each cell whole."""
+    row._tr.get_or_add_trPr().append(_element("w:cantSplit"))
+
+
 def set_fonts(document: Any, size_pt: float) -> None:
     """Explicit Latin and East Asian fonts everywhere.
 
