@@ -345,6 +345,5 @@ def test_docx_properties_and_layout(written: Path) -> None:
         if r["translate"]:
             cells = by_id[r["id"]].cells
             assert cells[5].text == r["state"]  # the Status cell has one job
-            assert cells[6].text.split("\n") == (r["flags"] and
-                                                 [f"{f['check']}: {f['message']}" for f in r["flags"]]
-                                                 or [""])
+            shown = [f"{f['check']}: {f['message']}" for f in r["flags"]]
+            assert cells[6].text.split("\n") == (shown or [""])
