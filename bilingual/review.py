@@ -37,7 +37,12 @@ class ReviewRow:
     review: str
     comment: str
     status: str
-    row: int
+    row: int  # 1 is the header row
+    table: int = 1  # review tables counted from 1 (a reviewer may have split or copied one)
+
+    @property
+    def where(self) -> str:
+        return f"row {self.row}" if self.table == 1 else f"table {self.table} row {self.row}"
 
 
 @dataclass
@@ -49,16 +54,16 @@ class ReviewResult:
     mismatched: list[str] = field(default_factory=list)  # Chinese or hash changed: not applied
     added: list[str] = field(default_factory=list)  # rows in the DOCX we never wrote
     deleted: list[str] = field(default_factory=list)  # our rows missing from the DOCX
-    conflicting: list[tuple[str, int]] = field(default_factory=list)  # (id, row): repeated IDs
-    unread: list[tuple[str, int, str]] = field(default_factory=list)  # (id, row, Status line)
+    conflicting: list[tuple[str, str]] = field(default_factory=list)  # (id, where): repeated IDs
+    unread: list[tuple[str, str, str]] = field(default_factory=list)  # (id, where, Status line)
     ignored: list[str] = field(default_factory=list)  # text typed into untranslated rows
 
     def problems(self) -> list[str]:
         out = [f"{i}: the Chinese or its hash changed; not applied" for i in self.mismatched]
-        out += [f"{i} (row {n}): the ID appears in several rows that differ; none applied"
-                for i, n in self.conflicting]
-        out += [f"{i} (row {n}): Status {line!r} not understood; write 'approved' to approve"
-                for i, n, line in self.unread]
+        out += [f"{i} ({at}): the ID appears in several rows that differ; none applied"
+                for i, at in self.conflicting]
+        out += [f"{i} ({at}): Status {line!r} not understood; write 'approved' to approve"
+                for i, at, line in self.unread]
         out += [f"{i}: not translated (boilerplate); what was typed there is ignored"
                 for i in self.ignored]
         out += [f"{i}: a row bilingual did not write; ignored" for i in self.added]
@@ -157,6 +162,8 @@ def read_review_docx(path: str | Path) -> tuple[dict[str, Any], list[ReviewRow]]
         meta = json.loads(props.comments or "{}")
     except ValueError:
         meta = {}
+    if not isinstance(meta, dict):
+        meta = {}
     if props.subject != SUBJECT:
         raise BilingualError("is not a bilingual review DOCX", str(path),
                              "give the .bilingual.docx that `bilingual translate` wrote")
@@ -171,10 +178,8 @@ def read_review_docx(path: str | Path) -> tuple[dict[str, Any], list[ReviewRow]]
 def _rows(tables: list[tuple[Any, dict[str, int]]]) -> list[ReviewRow]:
     pieces = _xpath(_PIECES)
     rows = []
-    number = 1
-    for table, at in tables:
-        for tr in list(table.iterchildren(f"{{{_W}}}tr"))[1:]:
-            number += 1
+    for number_of_table, (table, at) in enumerate(tables, start=1):
+        for number, tr in enumerate(list(table.iterchildren(f"{{{_W}}}tr"))[1:], start=2):
             cells = [_text_of(tc, pieces) for tc in tr.iterchildren(f"{{{_W}}}tc")]
             if len(cells) <= max(at.values()):
                 continue
@@ -185,7 +190,7 @@ def _rows(tables: list[tuple[Any, dict[str, int]]]) -> list[ReviewRow]:
             rows.append(ReviewRow(seg_id, digest, cells[at["Chinese"]], cells[at["English (MT)"]],
                                   cells[at["English (review)"]].strip(),
                                   cells[at["Comment"]].strip(), cells[at["Status"]].strip(),
-                                  number))
+                                  number, number_of_table))
     return rows
 
 
@@ -239,7 +244,7 @@ def _distinct(rows: list[ReviewRow], result: ReviewResult) -> list[ReviewRow]:
     for seg_id, group in by_id.items():
         variants = {(r.review, r.comment, r.status) for r in group}
         if seg_id and len(variants) > 1:
-            result.conflicting.extend((seg_id, r.row) for r in group)
+            result.conflicting.extend((seg_id, r.where) for r in group)
         else:
             kept.append(group[0])
     return kept
@@ -250,7 +255,7 @@ def _apply_row(seg: Segment, row: ReviewRow, result: ReviewResult) -> None:
     if row.comment:
         seg.meta = {**seg.meta, "review_comment": row.comment}
     approved, unread = read_status(row.status)
-    result.unread.extend((seg.id, row.row, line) for line in unread)
+    result.unread.extend((seg.id, row.where, line) for line in unread)
     if row.review != (seg.en or "").strip():
         seg.en_mt = mt
         seg.en, seg.state, seg.origin = row.review, "reviewed", "human"
@@ -270,7 +275,7 @@ def apply_review(article: Article, rows: list[ReviewRow]) -> ReviewResult:
     for row in _distinct(rows, result):
         seg = by_id.get(row.id)
         if seg is None:
-            result.added.append(row.id or f"row {row.row}")
+            result.added.append(row.id or row.where)
             continue
         seen.add(row.id)
         if not seg.translate:  # a greyed boilerplate row: shown, never read back

@@ -96,15 +96,23 @@ def test_docx_styles_with_effects_consistent(outputs: Path) -> None:
 
 
 @needs_openxml
-@pytest.mark.parametrize("engine", ["scripted", "none"])
+@pytest.mark.parametrize("engine", ["scripted", "none", "no-glossary"])
 def test_review_docx_has_no_openxml_errors(outputs: Path, tmp_path: Path, engine: str) -> None:
-    if engine == "none":  # the translators' kit: English empty
+    """The review DOCX with its glossary appendix (scripted), the translators' kit (English
+    empty), and a DOCX without appendix (no glossary, no names: no terms)."""
+    if engine == "scripted":
+        docx = output(article(outputs, "example")[1], ".bilingual.docx")
+    else:
+        extra = ["--no-default-glossary", "--no-names"] if engine == "no-glossary" else []
         result = runner.invoke(app, ["translate", str(EXAMPLE), "--engine", "none", "--no-tm",
-                                     "--formats", "docx", "-o", str(tmp_path), "--quiet"])
+                                     "--formats", "docx", "-o", str(tmp_path), "--quiet",
+                                     *extra])
         assert result.exit_code == 0, result.output
         docx = tmp_path / EXAMPLE.stem / f"{EXAMPLE.stem}.bilingual.docx"
-    else:
-        docx = output(article(outputs, "example")[1], ".bilingual.docx")
+    from docx import Document
+
+    headings = [p.text for p in Document(str(docx)).paragraphs]
+    assert ("Glossary of this article" in headings) == (engine != "no-glossary")
     assert openxml.validate_docx(docx) == []
 
 
