@@ -13,18 +13,23 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
 from bilingual.chars import is_ideograph
 from bilingual.records import Article, RunInfo, Segment, Term
 from bilingual.render.oxml import (
+    PLAIN,
+    RowXml,
+    RunStyle,
+    append_rows,
+    append_runs,
     drop_styles_with_effects,
-    keep_row_together,
     repeat_as_header,
+    run_xml,
     set_cell_fill,
     set_fonts,
-    set_top_border,
 )
 from bilingual.render.text import english_date
 from bilingual.render.tmx import source_lang
@@ -34,14 +39,14 @@ COLUMNS = ("ID", "Chinese", "English (MT)", "English (review)", "Comment", "Stat
 GLOSSARY_WIDTHS_CM = (5.0, 7.0, 6.0)
 LOCKED_FILL = "E7E6E6"
 HEADER_FILL = "BDD7EE"
-GREY_TEXT = (0x80, 0x80, 0x80)
 SUBJECT = "bilingual review table"
 FORMAT_VERSION = 2  # 2: the QA column; Status holds the status word only
 INSTRUCTION = ("Edit only the English (review) column, and the Comment and Status cells; "
                "do not change IDs or the Chinese. Status: write 'approved' to approve an "
                "unchanged translation.")
-TERM_COLOURS = ("YELLOW", "BRIGHT_GREEN", "TURQUOISE", "PINK")
-NAME_COLOUR = "GRAY_25"
+TERM_COLOURS = ("yellow", "green", "cyan", "magenta")  # w:highlight values
+NAME_COLOUR = "lightGray"
+GREY_HEX = "808080"
 NOT_TRANSLATED = "not translated"
 BODY_PT, SMALL_PT, CAPTION_PT = 9.5, 7.0, 8.5
 MARGIN_CM = 1.5
@@ -84,15 +89,9 @@ def english_marks(text: str, terms: list[Term],
     return marks
 
 
-def _write_runs(paragraph: Any, pieces: list[tuple[str, str | None]], bold: bool = False) -> None:
-    from docx.enum.text import WD_COLOR_INDEX
-
-    for piece, colour in pieces:
-        run = paragraph.add_run(piece)
-        if bold:
-            run.bold = True
-        if colour:
-            run.font.highlight_color = getattr(WD_COLOR_INDEX, colour)
+def _runs(pieces: list[tuple[str, str | None]], style: RunStyle = PLAIN) -> list[str]:
+    """Runs (as text), each marked piece highlighted in its colour."""
+    return [run_xml(piece, replace(style, highlight=colour or "")) for piece, colour in pieces]
 
 
 def text_width_cm(text: str, size_pt: float, bold: bool = False) -> float:
@@ -228,61 +227,41 @@ def _table(document: Any, n_rows: int, widths: tuple[float, ...]) -> Any:
     return table
 
 
-def _cell_text(cell: Any, text: str, size: float | None = None, italic: bool = False,
-               grey: bool = False) -> None:
-    from docx.shared import Pt, RGBColor
-
-    run = cell.paragraphs[0].add_run(text)
-    if size:
-        run.font.size = Pt(size)
-    run.italic = italic or None
-    if grey:
-        run.font.color.rgb = RGBColor(*GREY_TEXT)
-
-
-def _id_cell(cell: Any, seg: Segment) -> None:
-    from docx.shared import Pt
-
+def _id_cell(row: RowXml, seg: Segment) -> None:
     seg_id, digest, kind = _id_lines(seg)
-    cell.paragraphs[0].add_run(seg_id).bold = True
-    cell.add_paragraph().add_run(f"{digest}").font.size = Pt(SMALL_PT)
-    cell.add_paragraph().add_run(kind).font.size = Pt(SMALL_PT)
+    row.run(0, seg_id, RunStyle(bold=True))
+    for line in (digest, kind):
+        row.paragraph(0)
+        row.run(0, line, RunStyle(size_pt=SMALL_PT))
 
 
-def _review_row(cells: Any, seg: Segment, colour_of: dict[str, str]) -> None:
-    from docx.shared import Pt
-
-    strong = seg.kind in ("title", "subtitle", "heading")
-    _id_cell(cells[0], seg)
+def _review_row(row: RowXml, seg: Segment, colour_of: dict[str, str]) -> None:
+    style = RunStyle(bold=seg.kind in ("title", "subtitle", "heading"))
+    if seg.kind == "caption":  # photo captions: set apart from the running text
+        style = replace(style, italic=True, size_pt=CAPTION_PT)
+    _id_cell(row, seg)
     zh_marks = [(t.start, t.end, colour_of[t.en]) for t in seg.terms]
-    _write_runs(cells[1].paragraphs[0], _spans(seg.zh_display or seg.zh, zh_marks), strong)
+    row.cells[1][-1] += _runs(_spans(seg.zh_display or seg.zh, zh_marks), style)
     en = seg.en or ""
     mt = seg.en_mt if seg.en_mt is not None else en
-    for cell, text in ((cells[2], mt), (cells[3], en)):
-        _write_runs(cell.paragraphs[0], _spans(text, english_marks(text, seg.terms, colour_of)),
-                    strong)
-    if seg.kind == "caption":  # photo captions: set apart from the running text
-        for cell in cells[1:4]:
-            for run in cell.paragraphs[0].runs:
-                run.italic, run.font.size = True, Pt(CAPTION_PT)
+    for cell, text in ((2, mt), (3, en)):
+        row.cells[cell][-1] += _runs(_spans(text, english_marks(text, seg.terms, colour_of)),
+                                     style)
     if seg.meta.get("review_comment"):
-        cells[4].paragraphs[0].add_run(seg.meta["review_comment"])
-    cells[5].paragraphs[0].add_run(seg.state)
+        row.run(4, seg.meta["review_comment"])
+    row.run(5, seg.state)
     for n, finding in enumerate(seg.flags):
-        paragraph = cells[6].paragraphs[0] if n == 0 else cells[6].add_paragraph()
-        paragraph.add_run(finding.as_text()).font.size = Pt(SMALL_PT + 0.5)
-    for locked in (cells[0], cells[1], cells[2], cells[6]):
-        set_cell_fill(locked, LOCKED_FILL)
+        if n:
+            row.paragraph(6)
+        row.run(6, finding.as_text(), RunStyle(size_pt=SMALL_PT + 0.5))
 
 
-def _boilerplate_row(cells: Any, seg: Segment) -> None:
+def _boilerplate_row(row: RowXml, seg: Segment) -> None:
     """Site chrome between body paragraphs: shown greyed so the reviewer sees it, but not
     translated and not read back."""
-    _id_cell(cells[0], seg)
-    _cell_text(cells[1], seg.zh_display or seg.zh, grey=True)
-    _cell_text(cells[5], NOT_TRANSLATED, SMALL_PT, grey=True)
-    for cell in cells:
-        set_cell_fill(cell, LOCKED_FILL)
+    _id_cell(row, seg)
+    row.run(1, seg.zh_display or seg.zh, RunStyle(color=GREY_HEX))
+    row.run(5, NOT_TRANSLATED, RunStyle(color=GREY_HEX, size_pt=SMALL_PT))
 
 
 def review_rows(article: Article) -> list[Segment]:
@@ -305,25 +284,26 @@ def _review_table(document: Any, rows: list[Segment], colour_of: dict[str, str],
                   widths: tuple[float, ...]) -> None:
     from docx.shared import Cm
 
-    table = _table(document, 1 + len(rows), widths)
-    header, *body = table.rows
+    table = _table(document, 1, widths)
+    header = table.rows[0]
     repeat_as_header(header)
-    for cell, text in zip(header.cells, COLUMNS, strict=True):
+    for cell, text, width in zip(header.cells, COLUMNS, widths, strict=True):
+        cell.width = Cm(width)
         cell.paragraphs[0].add_run(text).bold = True
         set_cell_fill(cell, HEADER_FILL)
-    for row, seg in zip(body, rows, strict=True):
-        keep_row_together(row)
-        cells = row.cells
+    twips = [int(Cm(w).twips) for w in widths]
+    locked = dict.fromkeys((0, 1, 2, 6), LOCKED_FILL)
+    greyed = dict.fromkeys(range(len(COLUMNS)), LOCKED_FILL)
+    built = []
+    for seg in rows:
+        row = RowXml(twips, locked if seg.translate else greyed,
+                     top_border=seg.index == 1)  # a thicker rule: a paragraph starts
         if seg.translate:
-            _review_row(cells, seg, colour_of)
+            _review_row(row, seg, colour_of)
         else:
-            _boilerplate_row(cells, seg)
-        if seg.index == 1:
-            for cell in cells:
-                set_top_border(cell)  # a new paragraph starts here
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
+            _boilerplate_row(row, seg)
+        built.append(row)
+    append_rows(table, built)
 
 
 def _glossary_appendix(document: Any, rows: list[Segment], colour_of: dict[str, str]) -> None:
@@ -342,8 +322,8 @@ def _glossary_appendix(document: Any, rows: list[Segment], colour_of: dict[str, 
                          strict=True):
         cells = row.cells
         colour = colour_of.get(term.en)
-        _write_runs(cells[0].paragraphs[0], [(term.zh, colour)])
-        _write_runs(cells[1].paragraphs[0], [(term.en, colour)])
+        append_runs(cells[0].paragraphs[0], _runs([(term.zh, colour)]))
+        append_runs(cells[1].paragraphs[0], _runs([(term.en, colour)]))
         origin = "automatic name (rule)" if term.source == "auto" else \
             f"{term.source} glossary" + (f", {term.category}" if term.category else "")
         cells[2].paragraphs[0].add_run(origin)
