@@ -53,6 +53,7 @@ MARGIN_CM = 1.5
 PAGE_CM = (21.0, 29.7)  # A4
 CELL_PADDING_CM = 0.45  # the Table Grid style's 0.19 cm each side, and a little slack
 TEXT_MIN_CM = 3.5  # narrowest useful Chinese / English column
+QA_MIN_CM = 2.5  # narrowest useful QA column
 
 
 def source_hash(zh: str) -> str:
@@ -128,10 +129,10 @@ def layout(rows: list[Segment]) -> tuple[bool, tuple[float, ...]]:
     fixed = [id_cm + CELL_PADDING_CM, comment_cm + CELL_PADDING_CM,
              status_cm + CELL_PADDING_CM]
     portrait = PAGE_CM[0] - 2 * MARGIN_CM
-    landscape = sum(fixed) + 3 * TEXT_MIN_CM + 2.5 > portrait
+    landscape = sum(fixed) + 3 * TEXT_MIN_CM + QA_MIN_CM > portrait
     usable = (PAGE_CM[1] if landscape else PAGE_CM[0]) - 2 * MARGIN_CM
     rest = usable - sum(fixed)
-    qa_cm = round(rest * 0.16, 2)
+    qa_cm = round(max(QA_MIN_CM, rest * 0.16), 2)
     text_cm = round((rest - qa_cm) / 3, 2)
     id_w, comment_w, status_w = (round(w, 2) for w in fixed)
     return landscape, (id_w, text_cm, text_cm, text_cm, comment_w, status_w, qa_cm)
