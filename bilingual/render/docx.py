@@ -42,8 +42,9 @@ HEADER_FILL = "BDD7EE"
 SUBJECT = "bilingual review table"
 FORMAT_VERSION = 2  # 2: the QA column; Status holds the status word only
 INSTRUCTION = ("Edit only the English (review) column, and the Comment and Status cells; "
-               "do not change IDs or the Chinese. Status: write 'approved' to approve an "
-               "unchanged translation.")
+               "do not change IDs or the Chinese. To approve a translation as it stands, "
+               "write 'approved' in its Status cell (in place of the status or on a line of "
+               "its own). Grey rows marked 'not translated' are shown for context only.")
 TERM_COLOURS = ("yellow", "green", "cyan", "magenta")  # w:highlight values
 NAME_COLOUR = "lightGray"
 GREY_HEX = "808080"
