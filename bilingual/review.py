@@ -8,15 +8,19 @@ python-docx parses with entity resolution off; archives are checked before it op
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bilingual.errors import BilingualError
-from bilingual.records import Article, Segment
-from bilingual.render.docx import COLUMNS, SUBJECT, source_hash
+from bilingual.records import SEGMENT_STATES, Article, Segment
+from bilingual.render.docx import COLUMNS, NOT_TRANSLATED, SUBJECT, source_hash
 
+KNOWN_STATUS = {*SEGMENT_STATES, NOT_TRANSLATED}
+FINDING_LINE = re.compile(r"^[a-z][a-z-]*: ")  # QA lines that Status cells of format 1 held
 APPROVED_WORDS = {"approved", "approve", "ok", "okay", "yes", "✓", "✔", "通过", "同意", "确认"}
 MAX_UNPACKED = 200 * 1024 * 1024  # a review DOCX of 500 rows is about 100 KB
 MAX_RATIO = 200  # zip bombs compress thousands to one
@@ -33,7 +37,12 @@ class ReviewRow:
     review: str
     comment: str
     status: str
-    row: int
+    row: int  # 1 is the header row
+    table: int = 1  # review tables counted from 1 (a reviewer may have split or copied one)
+
+    @property
+    def where(self) -> str:
+        return f"row {self.row}" if self.table == 1 else f"table {self.table} row {self.row}"
 
 
 @dataclass
@@ -45,9 +54,18 @@ class ReviewResult:
     mismatched: list[str] = field(default_factory=list)  # Chinese or hash changed: not applied
     added: list[str] = field(default_factory=list)  # rows in the DOCX we never wrote
     deleted: list[str] = field(default_factory=list)  # our rows missing from the DOCX
+    conflicting: list[tuple[str, str]] = field(default_factory=list)  # (id, where): repeated IDs
+    unread: list[tuple[str, str, str]] = field(default_factory=list)  # (id, where, Status line)
+    ignored: list[str] = field(default_factory=list)  # text typed into untranslated rows
 
     def problems(self) -> list[str]:
         out = [f"{i}: the Chinese or its hash changed; not applied" for i in self.mismatched]
+        out += [f"{i} ({at}): the ID appears in several rows that differ; none applied"
+                for i, at in self.conflicting]
+        out += [f"{i} ({at}): Status {line!r} not understood; write 'approved' to approve"
+                for i, at, line in self.unread]
+        out += [f"{i}: not translated (boilerplate); what was typed there is ignored"
+                for i in self.ignored]
         out += [f"{i}: a row bilingual did not write; ignored" for i in self.added]
         out += [f"{i}: the row was deleted; the segment keeps its translation"
                 for i in self.deleted]
@@ -78,29 +96,54 @@ def _check_archive(path: Path) -> None:
                              "do not process this file")
 
 
-def _text_of(element: Any) -> str:
-    """Text of a cell with tracked changes accepted: w:ins kept, w:del and w:moveFrom dropped."""
-    from docx.oxml.ns import qn
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_KEPT = "[not(ancestor::w:del or ancestor::w:moveFrom)]"  # tracked changes, accepted
+_PIECES = f".//w:r/w:t{_KEPT} | .//w:r/w:tab{_KEPT} | .//w:r/w:br{_KEPT} | .//w:r/w:cr{_KEPT}"
 
-    dropped = {qn("w:del"), qn("w:moveFrom")}
+
+def _xpath(expression: str) -> Any:
+    from lxml import etree
+
+    return etree.XPath(expression, namespaces={"w": _W})
+
+
+def _text_of(element: Any, pieces: Any = None) -> str:
+    """Text of a cell with tracked changes accepted: w:ins kept, w:del and w:moveFrom dropped
+    (their text is w:delText, and anything else inside them is skipped too)."""
+    pieces = pieces or _xpath(_PIECES)
+    t_tag, tab_tag = f"{{{_W}}}t", f"{{{_W}}}tab"
     paragraphs = []
-    for p in element.iter(qn("w:p")):
-        parts = []
-        for node in p.iter():
-            if node.tag in (qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
-                ancestor = node.getparent()
-                skip = False
-                while ancestor is not None and ancestor is not p:
-                    if ancestor.tag in dropped:
-                        skip = True
-                        break
-                    ancestor = ancestor.getparent()
-                if skip:
-                    continue
-                parts.append(node.text or "" if node.tag == qn("w:t") else
-                             "\t" if node.tag == qn("w:tab") else "\n")
-        paragraphs.append("".join(parts))
+    for p in element.iter(f"{{{_W}}}p"):
+        paragraphs.append("".join(n.text or "" if n.tag == t_tag else "\t" if n.tag == tab_tag
+                                  else "\n" for n in pieces(p)))
     return "\n".join(paragraphs)
+
+
+def _stem(meta: Any, path: Path) -> str:
+    """The article the DOCX says it belongs to. Never trusted as a path: a plain folder name
+    or a one-line error (the folder itself must then exist in the output folder)."""
+    stem = meta.get("stem") if isinstance(meta, dict) else None
+    if not isinstance(stem, str) or not stem.strip() or stem in (".", "..") or \
+            any(c in stem for c in "/\\\0:") or stem != stem.strip():
+        raise BilingualError("is not a bilingual review DOCX (its properties name no article)",
+                             str(path), "give the .bilingual.docx that `bilingual translate` wrote")
+    return stem
+
+
+def _review_tables(document: Any) -> list[tuple[Any, dict[str, int]]]:
+    """Every table whose header row has our columns, with each column's position (found by
+    its title, so that an older DOCX without the QA column still reads). Other tables (the
+    glossary appendix, anything a reviewer added) are ignored."""
+    found = []
+    pieces = _xpath(_PIECES)
+    for table in document.element.body.iter(f"{{{_W}}}tbl"):
+        first = next(table.iterchildren(f"{{{_W}}}tr"), None)
+        if first is None:
+            continue
+        titles = [_text_of(tc, pieces).strip() for tc in first.iterchildren(f"{{{_W}}}tc")]
+        if all(c in titles for c in COLUMNS[:6]):
+            found.append((table, {t: titles.index(t) for t in COLUMNS if t in titles}))
+    return found
 
 
 def read_review_docx(path: str | Path) -> tuple[dict[str, Any], list[ReviewRow]]:
@@ -119,25 +162,36 @@ def read_review_docx(path: str | Path) -> tuple[dict[str, Any], list[ReviewRow]]
         meta = json.loads(props.comments or "{}")
     except ValueError:
         meta = {}
-    if props.subject != SUBJECT or "stem" not in meta:
+    if not isinstance(meta, dict):
+        meta = {}
+    if props.subject != SUBJECT:
         raise BilingualError("is not a bilingual review DOCX", str(path),
                              "give the .bilingual.docx that `bilingual translate` wrote")
-    table = next((t for t in document.tables if t.rows and
-                  tuple(_text_of(c._tc).strip() for c in t.rows[0].cells) == COLUMNS), None)
-    if table is None:
+    meta = {**meta, "stem": _stem(meta, path)}
+    tables = _review_tables(document)
+    if not tables:
         raise BilingualError("has no review table (its header row was changed?)", str(path),
                              "give the .bilingual.docx that `bilingual translate` wrote")
+    return meta, _rows(tables)
+
+
+def _rows(tables: list[tuple[Any, dict[str, int]]]) -> list[ReviewRow]:
+    pieces = _xpath(_PIECES)
     rows = []
-    for number, row in enumerate(table.rows[1:], start=2):
-        cells = [_text_of(c._tc) for c in row.cells]
-        if len(cells) != len(COLUMNS):
-            continue
-        id_lines = cells[0].split("\n")
-        seg_id = id_lines[0].strip()
-        digest = id_lines[1].split()[0].lstrip("#") if len(id_lines) > 1 and id_lines[1] else ""
-        rows.append(ReviewRow(seg_id, digest, cells[1], cells[2], cells[3].strip(),
-                              cells[4].strip(), cells[5].strip(), number))
-    return meta, rows
+    for number_of_table, (table, at) in enumerate(tables, start=1):
+        for number, tr in enumerate(list(table.iterchildren(f"{{{_W}}}tr"))[1:], start=2):
+            cells = [_text_of(tc, pieces) for tc in tr.iterchildren(f"{{{_W}}}tc")]
+            if len(cells) <= max(at.values()):
+                continue
+            id_lines = cells[at["ID"]].split("\n")
+            seg_id = id_lines[0].strip()
+            words = id_lines[1].split() if len(id_lines) > 1 else []
+            digest = words[0].lstrip("#") if words else ""
+            rows.append(ReviewRow(seg_id, digest, cells[at["Chinese"]], cells[at["English (MT)"]],
+                                  cells[at["English (review)"]].strip(),
+                                  cells[at["Comment"]].strip(), cells[at["Status"]].strip(),
+                                  number, number_of_table))
+    return rows
 
 
 def load_aligned(out: Path, stem: str) -> Article:
@@ -159,37 +213,83 @@ def load_aligned(out: Path, stem: str) -> Article:
                    meta=info.get("meta", {}))
 
 
+def _bare(word: str) -> str:
+    return "".join(c for c in word if not unicodedata.category(c).startswith("P"))
+
+
+def read_status(text: str) -> tuple[bool, list[str]]:
+    """(approved, the lines that could not be read) of a Status cell. An approval is a line
+    made only of approval words, in any case, punctuation ignored (`Approved.`,
+    `approved ✓`); our own status words and QA finding lines are known; anything else is
+    reported rather than guessed at."""
+    approved, unread = False, []
+    for line in text.splitlines():
+        words = [w for w in (_bare(w) for w in line.casefold().split()) if w]
+        if not words:
+            continue
+        if all(w in APPROVED_WORDS for w in words):
+            approved = True
+        elif " ".join(words) not in KNOWN_STATUS and not FINDING_LINE.match(line.strip()):
+            unread.append(line.strip())
+    return approved, unread
+
+
+def _distinct(rows: list[ReviewRow], result: ReviewResult) -> list[ReviewRow]:
+    """One row per ID. A repeated row that says the same is read once; rows that disagree
+    (another English, comment or status) are all reported and none applied."""
+    by_id: dict[str, list[ReviewRow]] = {}
+    for row in rows:
+        by_id.setdefault(row.id, []).append(row)
+    kept = []
+    for seg_id, group in by_id.items():
+        variants = {(r.review, r.comment, r.status) for r in group}
+        if seg_id and len(variants) > 1:
+            result.conflicting.extend((seg_id, r.where) for r in group)
+        else:
+            kept.append(group[0])
+    return kept
+
+
+def _apply_row(seg: Segment, row: ReviewRow, result: ReviewResult) -> None:
+    mt = seg.en_mt if seg.en_mt is not None else (seg.en or "")
+    if row.comment:
+        seg.meta = {**seg.meta, "review_comment": row.comment}
+    approved, unread = read_status(row.status)
+    result.unread.extend((seg.id, row.where, line) for line in unread)
+    if row.review != (seg.en or "").strip():
+        seg.en_mt = mt
+        seg.en, seg.state, seg.origin = row.review, "reviewed", "human"
+        result.applied.append(seg.id)
+    elif approved:
+        seg.en_mt = mt
+        seg.state, seg.origin = "approved", "human"
+        result.approved.append(seg.id)
+    else:
+        result.unchanged.append(seg.id)
+
+
 def apply_review(article: Article, rows: list[ReviewRow]) -> ReviewResult:
     result = ReviewResult(article)
     by_id = {s.id: s for s in article.segments}
     seen = set()
-    for row in rows:
+    for row in _distinct(rows, result):
         seg = by_id.get(row.id)
-        if seg is None or not seg.translate:
-            result.added.append(row.id or f"row {row.row}")
+        if seg is None:
+            result.added.append(row.id or row.where)
             continue
         seen.add(row.id)
+        if not seg.translate:  # a greyed boilerplate row: shown, never read back
+            if row.review or row.comment:
+                result.ignored.append(seg.id)
+            continue
         shown = (seg.zh_display or seg.zh).strip()
         if row.hash != source_hash(seg.zh) or row.zh.strip() != shown:
             result.mismatched.append(row.id)
             continue
-        mt = seg.en_mt if seg.en_mt is not None else (seg.en or "")
-        if row.comment:
-            seg.meta = {**seg.meta, "review_comment": row.comment}
-        status_word = row.status.split("\n")[0].strip().casefold()
-        if row.review != (seg.en or "").strip():
-            seg.en_mt = mt
-            seg.en, seg.state, seg.origin = row.review, "reviewed", "human"
-            result.applied.append(seg.id)
-        elif status_word in APPROVED_WORDS:
-            seg.en_mt = mt
-            seg.state, seg.origin = "approved", "human"
-            result.approved.append(seg.id)
-        else:
-            result.unchanged.append(seg.id)
+        _apply_row(seg, row, result)
+    conflicting = {i for i, _ in result.conflicting}
     for seg in article.segments:
-        if seg.translate and seg.kind != "boilerplate" and seg.id not in seen \
-                and seg.id not in result.added:
+        if seg.translate and seg.id not in seen and seg.id not in conflicting:
             result.deleted.append(seg.id)
     return result
 
@@ -209,16 +309,18 @@ class Change:
     review: str
     status: str
     comment: str
+    unread: list[str] = field(default_factory=list)  # Status lines that could not be read
 
 
 def diff_review(rows: list[ReviewRow]) -> list[Change]:
     """What the reviewer changed, row by row (the DOCX against its own MT column)."""
     changes = []
     for row in rows:
-        status = row.status.split("\n")[0].strip()
-        if row.review != row.mt.strip() or row.comment or \
-                status.casefold() in APPROVED_WORDS:
-            changes.append(Change(row.id, row.zh, row.mt.strip(), row.review, status, row.comment))
+        approved, unread = read_status(row.status)
+        if row.review != row.mt.strip() or row.comment or approved or unread:
+            status = "approved" if approved else ""
+            changes.append(Change(row.id, row.zh, row.mt.strip(), row.review, status, row.comment,
+                                  unread))
     return changes
 
 

@@ -1,8 +1,6 @@
 """Our outputs in the real third-party clients that reviewers and publishers use.
 
-Each test skips, saying why, where its client is not installed (CLIENTS_NOTES.md has the
-install lines). Tests assert what should hold; those that fail today are strict xfails naming
-the issue, so they turn into failures (to be unmarked) the day the fix lands.
+Each test skips, saying why, where its client is not installed (.ci/run installs them all).
 """
 
 from __future__ import annotations
@@ -11,6 +9,7 @@ import json
 import shutil
 import time
 from pathlib import Path
+from xml.dom import XML_NAMESPACE
 
 import pytest
 from clients import libreoffice_edit, omegat, openxml, schemas, ttk
@@ -34,21 +33,8 @@ ARTICLES = {
     "sample": (SHARED_SAMPLE, "zh-CN"),  # the issue's article; ../shared only
 }
 
-TMX_SOURCE = ("issue 11: the TMX source is the normalised Simplified text (zh_simplified), not "
-              "the article's text, so CAT tools do not match it")
-DOCX_ORDER = "issue 11: w:tcBorders written after w:shd in w:tcPr (schema order is borders first)"
-DOCX_HEADER = 'issue 11: w:tblHeader w:val="true"; the schema allows only on/off there'
-DOCX_STYLES = ("issue 11: python-docx's template keeps word/stylesWithEffects.xml, which no longer "
-               "matches styles.xml (4 styles missing, docDefaults differ)")
-APPROVAL = "issue 11: review import reads approval only from the first line of the Status cell"
-LANG_TAG = "issue 11: a Traditional article is labelled zh-CN in TMX and XLIFF"
-
+XML_LANG = f"{{{XML_NAMESPACE}}}lang"
 runner = CliRunner()
-
-
-def xfail_for(names: tuple[str, ...], reason: str) -> list:
-    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason))
-            if n in names else n for n in ARTICLES]
 
 
 @pytest.fixture(scope="module")
@@ -110,15 +96,23 @@ def test_docx_styles_with_effects_consistent(outputs: Path) -> None:
 
 
 @needs_openxml
-@pytest.mark.parametrize("engine", ["scripted", "none"])
+@pytest.mark.parametrize("engine", ["scripted", "none", "no-glossary"])
 def test_review_docx_has_no_openxml_errors(outputs: Path, tmp_path: Path, engine: str) -> None:
-    if engine == "none":  # the translators' kit: English empty
+    """The review DOCX with its glossary appendix (scripted), the translators' kit (English
+    empty), and a DOCX without appendix (no glossary, no names: no terms)."""
+    if engine == "scripted":
+        docx = output(article(outputs, "example")[1], ".bilingual.docx")
+    else:
+        extra = ["--no-default-glossary", "--no-names"] if engine == "no-glossary" else []
         result = runner.invoke(app, ["translate", str(EXAMPLE), "--engine", "none", "--no-tm",
-                                     "--formats", "docx", "-o", str(tmp_path), "--quiet"])
+                                     "--formats", "docx", "-o", str(tmp_path), "--quiet",
+                                     *extra])
         assert result.exit_code == 0, result.output
         docx = tmp_path / EXAMPLE.stem / f"{EXAMPLE.stem}.bilingual.docx"
-    else:
-        docx = output(article(outputs, "example")[1], ".bilingual.docx")
+    from docx import Document
+
+    headings = [p.text for p in Document(str(docx)).paragraphs]
+    assert ("Glossary of this article" in headings) == (engine != "no-glossary")
     assert openxml.validate_docx(docx) == []
 
 
@@ -177,7 +171,6 @@ def test_libreoffice_edits_import(outputs, libreoffice_reviews, tmp_path, track)
 
 
 @needs_libreoffice
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=APPROVAL)
 @pytest.mark.parametrize("track", [True, False], ids=["tracked", "untracked"])
 def test_libreoffice_exactly_the_reviewed_rows_change(outputs, libreoffice_reviews, tmp_path,
                                                       track) -> None:
@@ -248,7 +241,7 @@ def test_omegat_segments_as_we_do(outputs, omegat_runs, name) -> None:
 
 
 @needs_omegat
-@pytest.mark.parametrize("name", xfail_for(("traditional", "sample"), TMX_SOURCE))
+@pytest.mark.parametrize("name", list(ARTICLES))
 def test_omegat_fills_every_translated_segment(outputs, omegat_runs, name) -> None:
     _, folder, _ = article(outputs, name)
     run = omegat_runs(name)
@@ -275,7 +268,7 @@ def test_translate_toolkit_reads_tmx(outputs, name) -> None:
 
 
 @needs_ttk
-@pytest.mark.parametrize("name", xfail_for(("traditional", "sample"), TMX_SOURCE))
+@pytest.mark.parametrize("name", list(ARTICLES))
 def test_tmx_source_is_the_article_text(outputs, name) -> None:
     _, folder, _ = article(outputs, name)
     units = ttk.load_tmx_units(output(folder, ".tmx"))
@@ -330,12 +323,13 @@ def test_xliff_valid_after_libreoffice_review(outputs, libreoffice_reviews, tmp_
     assert schemas.validate_xliff(output(folder, ".xlf")) == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LANG_TAG)
-def test_traditional_article_not_labelled_zh_cn(outputs) -> None:
+@pytest.mark.parametrize(("name", "tag"), [("example", "zh-CN"), ("traditional", "zh-TW")])
+def test_language_tag_follows_the_script(outputs, name, tag) -> None:
     from lxml import etree
 
-    _, folder, _ = article(outputs, "traditional")
+    _, folder, _ = article(outputs, name)
     tmx = etree.parse(str(output(folder, ".tmx")))
     xliff = etree.parse(str(output(folder, ".xlf")))
-    assert tmx.find("header").get("srclang") != "zh-CN"
-    assert xliff.getroot().get("srcLang") != "zh-CN"
+    assert tmx.find("header").get("srclang") == tag
+    assert {tuv.get(XML_LANG) for tuv in tmx.iter("tuv")} == {tag, "en"}
+    assert xliff.getroot().get("srcLang") == tag

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -16,6 +18,7 @@ from typer.testing import CliRunner
 from bilingual.cli import app
 from bilingual.qa import check_segment, expected_numbers, run_qa
 from bilingual.records import Segment
+from bilingual.render.docx import source_hash
 from bilingual.render.formats import FORMATS, parse_formats
 from bilingual.render.tsv import unescape
 from bilingual.terms.annotate import load_term_tools
@@ -69,12 +72,94 @@ def test_tmx_structure(written: Path) -> None:
     assert header.get("creationtool") == "bilingual" and header.get("creationdate")
     tus = root.findall("body/tu")
     assert tus
+    records = {r["id"]: r for r in map(json.loads, stem_file(written, ".aligned.jsonl")
+                                       .read_text(encoding="utf-8").splitlines())}
     for tu in tus:
         props = {p.get("type"): p.text for p in tu.findall("prop")}
         assert props["x-segment-id"].startswith("p") and props["x-kind"]
         langs = [tuv.get(XML_LANG) for tuv in tu.findall("tuv")]
         assert langs == ["zh-CN", "en"]
         assert all(tuv.find("seg").text for tuv in tu.findall("tuv"))
+        # the source is the article's text, as CAT tools see it; the normalised form a prop
+        record = records[props["x-segment-id"]]
+        assert tu.find("tuv/seg").text == record["zh"].strip()
+        assert props.get("x-normalised", record["zh"].strip()) == record["zh_simplified"].strip()
+
+
+def test_aligned_formats_carry_the_same_rows(written: Path) -> None:
+    """TSV, CSV and XLIFF carry the translated segments; the TMX those with English."""
+    records = [json.loads(x) for x in stem_file(written, ".aligned.jsonl").read_text().splitlines()]
+    carried = [r["id"] for r in records if r["translate"]]
+    assert any(r["kind"] == "meta" and not r["translate"] for r in records)  # the date line
+    tsv = [line.split("\t")[0] for line in
+           stem_file(written, ".aligned.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    with stem_file(written, ".aligned.csv").open(encoding="utf-8-sig", newline="") as handle:
+        csv_ids = [row[0] for row in list(csv.reader(handle))[1:]]
+    xliff = [s.get("id") for s in ET.parse(stem_file(written, ".xlf")).getroot().iter(
+        f"{XLIFF}segment")]
+    tmx = [p.text for p in ET.parse(stem_file(written, ".tmx")).getroot().iter("prop")
+           if p.get("type") == "x-segment-id"]
+    assert tsv == csv_ids == xliff == carried
+    assert tmx == [r["id"] for r in records if r["translate"] and r["en"]]
+
+
+def test_csv_for_spreadsheets(tmp_path: Path) -> None:
+    """A field that starts with a quote (Chinese quotations, in English) or holds a comma, a
+    tab or a line break stays one field in Excel-style readers; Chinese survives the BOM."""
+    from bilingual.ingest.article import load_article
+    from bilingual.render.aligned import render_aligned_csv, render_aligned_tsv
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "county-epidemic-notice.txt"
+    article = load_article(example)
+    tricky = ['"We must hold the line," he said.', "one, two\tthree", "line one\nline two",
+              'a "quoted" word', "back\\slash"]
+    todo = [s for s in article.segments if s.translate]
+    for n, s in enumerate(todo):
+        s.en, s.state = tricky[n % len(tricky)], "mt"
+    data = render_aligned_csv(article)
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    path = tmp_path / "a.csv"
+    path.write_bytes(data)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))  # the excel dialect, as spreadsheets read it
+    assert rows[0] == ["id", "kind", "zh", "en", "state"]
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [(s.id, s.zh, s.en) for s in todo]
+    # the pipeline TSV: one line a record, never quoted, escapes undone by unescape
+    lines = render_aligned_tsv(article).splitlines()
+    assert len(lines) == 1 + len(todo)
+    fields = [line.split("\t") for line in lines[1:]]
+    assert [unescape(f[3]) for f in fields] == [s.en for s in todo]
+
+
+def test_xliff_notes_whitespace_and_file_name(tmp_path: Path) -> None:
+    from bilingual.ingest.article import load_article
+    from bilingual.records import Finding
+    from bilingual.render.xliff import render_xliff
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "county-epidemic-notice.txt"
+    article = load_article(example)
+    article.path = str(example)  # as given on the command line: a full path
+    first, second = [s for s in article.segments if s.translate][:2]
+    first.en, first.meta = "Line one\nline two", {"review_comment": "check the title"}
+    first.flags = [Finding("number", "9 missing", "error", first.id)]
+    second.en = "Plain."
+    root = ET.fromstring(render_xliff(article))
+    assert root.find(f"{XLIFF}file").get("original") == example.name
+    assert str(example.parent) not in render_xliff(article).decode()
+    unit = root.find(f"{XLIFF}file/{XLIFF}unit")
+    notes = [(n.get("category"), n.get("priority"), n.text)
+             for n in unit.findall(f"{XLIFF}notes/{XLIFF}note")]
+    assert notes == [("comment", None, f"{first.id}: check the title"),
+                     ("qa", "1", f"{first.id}: number: 9 missing")]
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    targets = {t.text: t.get(space) for t in root.iter(f"{XLIFF}target")}
+    assert targets == {"Line one\nline two": "preserve", "Plain.": None}
+    out = tmp_path / "a.xlf"
+    out.write_bytes(render_xliff(article))
+    from clients import schemas
+
+    if schemas.XLIFF_XSD.exists():
+        assert schemas.validate_xliff(out) == []
 
 
 def test_xliff_structure(written: Path) -> None:
@@ -214,3 +299,51 @@ def test_docx_renders_in_libreoffice(written: Path, tmp_path: Path) -> None:
                            text=True).stdout
     assert "CJK" in fonts or "Han" in fonts or "Ming" in fonts or "Song" in fonts, fonts
     assert "\ufffd" not in text and "\u25a1" not in text
+    # layout: IDs, hashes and the column titles never wrap; QA findings are shown whole
+    layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                            capture_output=True, text=True).stdout
+    words = set(layout.split())
+    for r in records:
+        if r["translate"]:
+            assert r["id"] in words, r["id"]
+            assert f"#{source_hash(r['zh'])}" in words, r["id"]
+    assert {"Comment", "Status", "QA", "ID"} <= words
+    findings = [f"{f['check']}: {f['message']}" for r in records for f in r["flags"]]
+    assert findings and all("".join(f.split()) in flat for f in findings)
+    size = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                          text=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", size).groups())
+    assert round(width) == 842 and round(height) == 595  # A4 landscape: 7 columns
+
+
+def test_docx_properties_and_layout(written: Path) -> None:
+    from docx import Document
+
+    from bilingual.render.docx import CELL_PADDING_CM, layout, review_rows, text_width_cm
+    from bilingual.review import load_aligned
+
+    document = Document(str(stem_file(written, ".bilingual.docx")))
+    props = document.core_properties
+    report = json.loads(stem_file(written, ".report.json").read_text(encoding="utf-8"))
+    assert props.title == "某某县：党员先锋岗筑牢疫情防控线"
+    assert (props.author, props.last_modified_by, props.language) == \
+        ("bilingual", "bilingual", "zh-CN")
+    generated = report["run"]["generated"]
+    assert props.created.isoformat()[:19] == generated[:19]
+    header = "\n".join(p.text for p in document.paragraphs)
+    assert "File: county-epidemic-notice.txt" in header and "/" not in header.split("File: ")[1]
+    rows = review_rows(load_aligned(written.parent, written.name))
+    landscape, widths = layout(rows)
+    assert landscape and abs(sum(widths) - 26.7) < 0.05
+    assert all(text_width_cm(s.id, 9.5, True) + CELL_PADDING_CM <= widths[0] for s in rows)
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["ID", "Chinese", "English (MT)",
+                                                    "English (review)", "Comment", "Status", "QA"]
+    by_id = {r.cells[0].paragraphs[0].text: r for r in table.rows[1:]}
+    records = [json.loads(x) for x in stem_file(written, ".aligned.jsonl").read_text().splitlines()]
+    for r in records:
+        if r["translate"]:
+            cells = by_id[r["id"]].cells
+            assert cells[5].text == r["state"]  # the Status cell has one job
+            shown = [f"{f['check']}: {f['message']}" for f in r["flags"]]
+            assert cells[6].text.split("\n") == (shown or [""])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import zipfile
 from pathlib import Path
@@ -183,3 +184,196 @@ def test_review_needs_the_translate_outputs(translated: Path, tmp_path: Path) ->
     result = runner.invoke(app, ["review", "import", str(docx_path(translated)), "-o",
                                  str(tmp_path / "elsewhere"), "--no-tm"])
     assert result.exit_code == 2 and "run `bilingual translate` first" in result.stderr
+
+
+def add_line(cell, text: str) -> None:
+    """A new paragraph in the cell, as a reviewer pressing Enter and typing does."""
+    cell.add_paragraph().add_run(text)
+
+
+def import_cli(docx: Path, out: Path):
+    result = runner.invoke(app, ["review", "import", str(docx), "-o", str(out), "--no-tm"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def aligned(out: Path) -> dict:
+    return {r["id"]: r for r in map(json.loads, (out / STEM / f"{STEM}.aligned.jsonl")
+                                    .read_text(encoding="utf-8").splitlines())}
+
+
+def test_status_cell_approval_on_any_line(translated: Path, tmp_path: Path) -> None:
+    document = Document(str(docx_path(translated)))
+    rows = rows_by_id(document)
+    status = document.tables[0].rows[0].cells[5]
+    assert status.text == "Status" and rows["p6.s1"].cells[5].text == "mt"  # one job: the status
+    add_line(rows["p6.s1"].cells[5], "approved")  # under the status word, on a new line
+    set_text(rows["p6.s2"].cells[5], "Approved.")
+    set_text(rows["p8.s1"].cells[5], "Approved ✓")
+    add_line(rows["p9.s1"].cells[5], "OK!")
+    add_line(rows["p9.s2"].cells[5], "not sure about this one")
+    set_text(rows["p10.s1"].cells[5], "approved by Li")
+    reviewed = tmp_path / "reviewed.docx"
+    document.save(str(reviewed))
+
+    diff = runner.invoke(app, ["review", "diff", str(reviewed)])
+    assert diff.exit_code == 0, diff.output
+    assert diff.stdout.count("status: approved") == 4
+    assert "status not understood: 'not sure about this one'" in diff.stdout
+    assert "status not understood: 'approved by Li'" in diff.stdout
+
+    said = import_cli(reviewed, translated)
+    assert "0 reviewed, 4 approved" in said and "2 Status texts not understood" in said
+    assert "p9.s2 (row 14): Status 'not sure about this one' not understood" in said
+    assert "p10.s1 (row 15): Status 'approved by Li' not understood" in said
+    states = {i: r["state"] for i, r in aligned(translated).items()}
+    assert [i for i, s in states.items() if s == "approved"] == ["p6.s1", "p6.s2", "p8.s1",
+                                                                 "p9.s1"]
+    assert states["p9.s2"] == states["p10.s1"] == "mt"
+
+
+def with_comments(docx: Path, target: Path, comments: str) -> Path:
+    document = Document(str(docx))
+    document.core_properties.comments = comments
+    document.save(str(target))
+    return target
+
+
+@pytest.mark.parametrize("comments", [
+    json.dumps({"format": 2, "stem": "/etc"}),
+    json.dumps({"format": 2, "stem": "../long_article"}),
+    json.dumps({"format": 2, "stem": ["long_article"]}),
+    json.dumps({"format": 2, "stem": 7}),
+    json.dumps(["long_article"]),
+    "12",
+])
+def test_stem_in_the_properties_is_never_a_path(translated: Path, tmp_path: Path,
+                                                comments: str) -> None:
+    bad = with_comments(docx_path(translated), tmp_path / "bad.docx", comments)
+    before = sorted(p.name for p in (translated / STEM).iterdir())
+    result = runner.invoke(app, ["review", "import", str(bad), "-o", str(translated), "--no-tm"])
+    assert result.exit_code == 2, result.output
+    assert "is not a bilingual review DOCX" in result.stderr and result.stderr.count("\n") == 1
+    assert sorted(p.name for p in (translated / STEM).iterdir()) == before
+
+
+def test_stem_of_another_article_needs_its_folder(translated: Path, tmp_path: Path) -> None:
+    other = with_comments(docx_path(translated), tmp_path / "other.docx",
+                          json.dumps({"format": 2, "stem": "no_such_article"}))
+    result = runner.invoke(app, ["review", "import", str(other), "-o", str(translated), "--no-tm"])
+    assert result.exit_code == 2 and "run `bilingual translate` first" in result.stderr
+
+
+def copy_row(table, tr) -> None:
+    table._tbl.append(copy.deepcopy(tr))
+
+
+def test_hostile_tables(translated: Path, tmp_path: Path) -> None:
+    """Repeated rows that disagree are reported and not applied; a second copy of the table,
+    another table, and an ID cell whose hash line is a space do no harm."""
+    document = Document(str(docx_path(translated)))
+    table = document.tables[0]
+    rows = rows_by_id(document)
+    set_text(rows["p1.s1"].cells[3], "First version")
+    copy_row(table, rows["p1.s1"]._tr)
+    twin = table.rows[-1]
+    set_text(twin.cells[3], "Second version")  # the same ID, another English
+    copy_row(table, rows["p6.s1"]._tr)  # the same row twice, the same text: harmless
+    id_cell = rows["p5.s2"].cells[0]
+    for extra in id_cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    id_cell.add_paragraph(" ")  # a hash line that is a space
+    body = document.element.body
+    body.append(copy.deepcopy(table._tbl))  # a second copy of the whole review table
+    other = document.add_table(rows=2, cols=2)  # and an unrelated table
+    other.cell(0, 0).text, other.cell(1, 0).text = "Notes", "p3.s1"
+    reviewed = tmp_path / "reviewed.docx"
+    document.save(str(reviewed))
+
+    said = import_cli(reviewed, translated)
+    assert "p1.s1 (row 2): the ID appears in several rows that differ; none applied" in said
+    assert "p1.s1 (row 30): the ID appears in several rows that differ; none applied" in said
+    assert "p1.s1 (table 2 row 30): the ID appears" in said
+    assert "p5.s2: the Chinese or its hash changed; not applied" in said
+    assert "deleted" not in said.replace("0 deleted rows", "")
+    assert "added" not in said.replace("0 added", "")
+    records = aligned(translated)
+    assert records["p1.s1"]["state"] == "mt" and records["p6.s1"]["state"] == "mt"
+
+
+def test_qa_recomputed_on_the_reviewed_text(translated: Path, tmp_path: Path) -> None:
+    """term-missing follows the reviewer's English: raised where a term was dropped, and
+    gone again once the reviewer puts it back."""
+    term = "presidium of the congress"
+    before = aligned(translated)["p6.s1"]
+    assert term in before["en"] and not before["flags"]
+    document = Document(str(docx_path(translated)))
+    set_text(rows_by_id(document)["p6.s1"].cells[3], "The meeting was chaired by a committee.")
+    reviewed = tmp_path / "reviewed.docx"
+    document.save(str(reviewed))
+    import_cli(reviewed, translated)
+    flags = aligned(translated)["p6.s1"]["flags"]
+    assert [f["check"] for f in flags] == ["term-missing"]
+    regenerated = rows_by_id(Document(str(docx_path(translated))))["p6.s1"]
+    assert regenerated.cells[6].text.startswith("term-missing")
+
+    document = Document(str(docx_path(translated)))
+    set_text(rows_by_id(document)["p6.s1"].cells[3],
+             f"The meeting was chaired by the standing committee of the {term}.")
+    document.save(str(reviewed))
+    import_cli(reviewed, translated)
+    after = aligned(translated)["p6.s1"]
+    assert after["flags"] == [] and after["state"] == "reviewed"
+    assert rows_by_id(Document(str(docx_path(translated))))["p6.s1"].cells[6].text == ""
+
+
+def test_boilerplate_between_paragraphs_shown_greyed(tools, tmp_path: Path,
+                                                     fixtures: Path) -> None:
+    lines = (fixtures / f"{STEM}.txt").read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("生态环境"))
+    lines.insert(at, "分享到：")
+    source = tmp_path / f"{STEM}.txt"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    translate_files([source], out, ScriptedEngine("copy"), None, tools)
+    records = aligned(out)
+    chrome = next(r for r in records.values() if r["zh"] == "分享到：")
+    assert chrome["kind"] == "boilerplate" and not chrome["translate"]
+    document = Document(str(docx_path(out)))
+    rows = rows_by_id(document)
+    assert "热门推荐" not in rows and "p22.s1" not in rows  # chrome after the end stays out
+    row = rows[chrome["id"]]
+    assert row.cells[1].text == "分享到：" and row.cells[3].text == ""
+    assert row.cells[5].text == "not translated"
+    assert str(row.cells[1].paragraphs[0].runs[0].font.color.rgb) == "808080"
+    set_text(row.cells[3], "Share to:")  # typed into a row that is not translated
+    reviewed = tmp_path / "reviewed.docx"
+    document.save(str(reviewed))
+    said = import_cli(reviewed, out)
+    assert f"{chrome['id']}: not translated (boilerplate); what was typed there is ignored" in said
+    assert "0 mismatched, 0 added, 0 deleted rows" in said
+
+
+def test_captions_styled_and_kept_out_of_the_running_text(tools, tmp_path: Path,
+                                                           fixtures: Path) -> None:
+    from bilingual.records import RunInfo
+    from bilingual.render.docx import render_docx
+    from bilingual.render.text import render_english
+
+    article = load_article(fixtures / f"{STEM}.txt")
+    annotate(article.segments, tools)
+    translate_segments(article.segments, ScriptedEngine("copy"), None, tools.fingerprint,
+                       tools.glossary)
+    caption = next(s for s in article.segments if s.id == "p9.s2")
+    for seg in article.segments:
+        if seg.para == caption.para:
+            seg.kind = "caption"  # a photo caption, as the structure stage marks them
+    caption.en = "A model village in the county."
+    english = render_english(article)
+    running, _, block = english.partition("\n\nCaptions\n\n")
+    assert caption.en not in running and block.strip().endswith(caption.en)
+    target = tmp_path / "captions.docx"
+    target.write_bytes(render_docx(article, RunInfo(generated="2026-01-01T00:00:00+00:00")))
+    row = rows_by_id(Document(str(target)))["p9.s2"]
+    runs = [r for cell in row.cells[1:4] for r in cell.paragraphs[0].runs]
+    assert runs and all(r.italic and r.font.size.pt == 8.5 for r in runs)

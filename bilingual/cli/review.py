@@ -40,7 +40,9 @@ def review_import(
         r = done.result
         echo(f"{docx}: {len(r.applied)} reviewed, {len(r.approved)} approved, "
              f"{len(r.unchanged)} unchanged; {len(r.mismatched)} mismatched, "
-             f"{len(r.added)} added, {len(r.deleted)} deleted rows")
+             f"{len(r.added)} added, {len(r.deleted)} deleted rows"
+             + (f", {len(r.conflicting)} conflicting" if r.conflicting else "")
+             + (f"; {len(r.unread)} Status texts not understood" if r.unread else ""))
         for problem in r.problems():
             echo(f"  {problem}")
         if tm is not None:
@@ -69,4 +71,6 @@ def review_diff(docx: ReviewedDocx) -> None:
                 echo(f"  status: {c.status}")
             if c.comment:
                 echo(f"  comment: {c.comment}")
+            for line in c.unread:
+                echo(f"  status not understood: {line!r} (write 'approved' to approve)")
         echo(f"{len(changes)} of {len(rows)} rows changed, approved or commented")

@@ -1,24 +1,47 @@
-"""The publishers' aligned formats built from one article: TSV and TMX."""
+"""The publishers' aligned formats built from one article: TSV, CSV and TMX.
+
+All three carry the same rows as the XLIFF: the segments that are translated (`translate`
+true), in order. Boilerplate and the bare date line are not translated and so not carried.
+The TMX leaves out, in addition, segments that have no English yet (a TM entry needs both
+sides). The source is the article's own text (`zh`, outer whitespace stripped), because CAT
+tools match on the text of the document they open.
+"""
 
 from __future__ import annotations
 
-from bilingual.records import Article, RunInfo
-from bilingual.render.tmx import TmxUnit, render_tmx
-from bilingual.render.tsv import render_tsv
+from bilingual.records import Article, RunInfo, Segment
+from bilingual.render.tmx import TmxUnit, render_tmx, source_lang
+from bilingual.render.tsv import render_csv, render_tsv
 
 TSV_COLUMNS = ("id", "kind", "zh", "en", "state")
 
 
+def carried(article: Article) -> list[Segment]:
+    """The rows every aligned format carries."""
+    return [s for s in article.segments if s.translate]
+
+
+def _rows(article: Article) -> list[tuple[str, ...]]:
+    return [(s.id, s.kind, s.zh, s.en or "", s.state) for s in carried(article)]
+
+
 def render_aligned_tsv(article: Article) -> str:
-    rows = ((s.id, s.kind, s.zh, s.en or "", s.state) for s in article.segments
-            if s.kind != "boilerplate")
-    return render_tsv(TSV_COLUMNS, rows)
+    return render_tsv(TSV_COLUMNS, _rows(article))
+
+
+def render_aligned_csv(article: Article) -> bytes:
+    return render_csv(TSV_COLUMNS, _rows(article))
 
 
 def render_article_tmx(article: Article, info: RunInfo) -> bytes:
-    units = (TmxUnit(s.zh_simplified, s.en or "",
-                     {"x-segment-id": s.id, "x-kind": s.kind, "x-state": s.state,
-                      "x-document": article.stem, "x-engine": s.engine or info.engine_name},
-                     info.generated)
-             for s in article.segments if s.translate and s.en)
-    return render_tmx(units, info.generated)
+    units = []
+    for s in carried(article):
+        if not s.en:
+            continue
+        props = {"x-segment-id": s.id, "x-kind": s.kind, "x-state": s.state,
+                 "x-document": article.stem, "x-engine": s.engine or info.engine_name}
+        source = s.zh.strip()
+        if s.zh_simplified.strip() != source:
+            props["x-normalised"] = s.zh_simplified.strip()
+        units.append(TmxUnit(source, s.en, props, info.generated))
+    return render_tmx(units, info.generated, source_lang(article.script))

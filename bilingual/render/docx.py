@@ -1,8 +1,11 @@
 """The review DOCX: a memoQ-style bilingual table that reviewers edit in Word or LibreOffice.
 
-Columns: ID | Chinese | English (MT) | English (review) | Comment | Status. ID, Chinese and MT
-cells are shaded grey (read-only by convention); the review column starts as a copy of the MT.
-Glossary terms are highlighted in the same colour in both languages; automatic names in grey.
+Columns: ID | Chinese | English (MT) | English (review) | Comment | Status | QA. ID, Chinese, MT
+and QA cells are shaded grey (read-only by convention); the review column starts as a copy of
+the MT. The Status cell holds the status word only, so that a reviewer's `approved` is the one
+thing written there; QA findings have their own column. Glossary terms are highlighted in the
+same colour in both languages; automatic names in grey. Boilerplate lines between body
+paragraphs are shown as greyed rows (not translated), so that nothing disappears unseen.
 """
 
 from __future__ import annotations
@@ -10,30 +13,48 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Any
 
+from bilingual.chars import is_ideograph
 from bilingual.records import Article, RunInfo, Segment, Term
 from bilingual.render.oxml import (
+    PLAIN,
+    RowXml,
+    RunStyle,
+    append_rows,
+    append_runs,
     drop_styles_with_effects,
     repeat_as_header,
+    run_xml,
     set_cell_fill,
     set_fonts,
-    set_top_border,
 )
 from bilingual.render.text import english_date
+from bilingual.render.tmx import source_lang
+from bilingual.render.xliff import file_name
 
-COLUMNS = ("ID", "Chinese", "English (MT)", "English (review)", "Comment", "Status")
-WIDTHS_CM = (1.7, 4.3, 3.7, 3.7, 2.0, 2.6)  # A4 portrait, 1.5 cm margins: 18 cm
+COLUMNS = ("ID", "Chinese", "English (MT)", "English (review)", "Comment", "Status", "QA")
 GLOSSARY_WIDTHS_CM = (5.0, 7.0, 6.0)
 LOCKED_FILL = "E7E6E6"
 HEADER_FILL = "BDD7EE"
 SUBJECT = "bilingual review table"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the QA column; Status holds the status word only
 INSTRUCTION = ("Edit only the English (review) column, and the Comment and Status cells; "
-               "do not change IDs or the Chinese. Status: write 'approved' to approve an "
-               "unchanged translation.")
-TERM_COLOURS = ("YELLOW", "BRIGHT_GREEN", "TURQUOISE", "PINK")
-NAME_COLOUR = "GRAY_25"
+               "do not change IDs or the Chinese. To approve a translation as it stands, "
+               "write 'approved' in its Status cell (in place of the status or on a line of "
+               "its own). Grey rows marked 'not translated' are shown for context only.")
+TERM_COLOURS = ("yellow", "green", "cyan", "magenta")  # w:highlight values
+NAME_COLOUR = "lightGray"
+GREY_HEX = "808080"
+NOT_TRANSLATED = "not translated"
+BODY_PT, SMALL_PT, CAPTION_PT = 9.5, 7.0, 8.5
+MARGIN_CM = 1.5
+PAGE_CM = (21.0, 29.7)  # A4
+CELL_PADDING_CM = 0.45  # the Table Grid style's 0.19 cm each side, and a little slack
+TEXT_MIN_CM = 3.5  # narrowest useful Chinese / English column
+QA_MIN_CM = 2.5  # narrowest useful QA column
 
 
 def source_hash(zh: str) -> str:
@@ -70,37 +91,68 @@ def english_marks(text: str, terms: list[Term],
     return marks
 
 
-def _write_runs(paragraph: Any, pieces: list[tuple[str, str | None]], bold: bool = False) -> None:
-    from docx.enum.text import WD_COLOR_INDEX
-
-    for piece, colour in pieces:
-        run = paragraph.add_run(piece)
-        if bold:
-            run.bold = True
-        if colour:
-            run.font.highlight_color = getattr(WD_COLOR_INDEX, colour)
+def _runs(pieces: list[tuple[str, str | None]], style: RunStyle = PLAIN) -> list[str]:
+    """Runs (as text), each marked piece highlighted in its colour."""
+    return [run_xml(piece, replace(style, highlight=colour or "")) for piece, colour in pieces]
 
 
-STATUS_DETAIL = 60  # characters of a finding shown in the Status cell
+def text_width_cm(text: str, size_pt: float, bold: bool = False) -> float:
+    """A generous estimate of a line's width. Word sets it in Times New Roman; LibreOffice
+    without Times or Liberation Serif falls back to DejaVu Serif, which is wider, so the
+    widths here are DejaVu Serif's (ideographs and full-width forms 1 em, capitals 0.8 em,
+    narrow punctuation 0.4 em, the rest 0.64 em; bold 10 % wider)."""
+    ems = 0.0
+    for c in text:
+        if is_ideograph(c) or "\u3000" <= c <= "\u30ff" or "\uff00" <= c <= "\uffef":
+            ems += 1.0
+        elif c.isupper() or c in "mwMW@%#":
+            ems += 0.85
+        elif c in ".,:;'!|()[] ijlrt-":
+            ems += 0.4
+        else:
+            ems += 0.64
+    return ems * size_pt * (1.1 if bold else 1.0) * 2.54 / 72
 
 
-def _status_text(seg: Segment) -> str:
-    lines: list[str] = [seg.state]
-    for finding in seg.flags:
-        flag = finding.as_text()
-        lines.append(flag if len(flag) <= STATUS_DETAIL else flag[:STATUS_DETAIL - 1] + "…")
-    return "\n".join(lines)
+def _id_lines(seg: Segment) -> tuple[str, str, str]:
+    return seg.id, f"#{source_hash(seg.zh)}", seg.kind
 
 
-def _page(document: Any) -> None:
+def layout(rows: list[Segment]) -> tuple[bool, tuple[float, ...]]:
+    """(landscape, column widths in cm) from the content: the ID, Comment and Status columns
+    as wide as their longest line, so nothing there wraps; the text columns share the rest;
+    landscape when portrait leaves them too narrow."""
+    id_cm = max([text_width_cm("ID", BODY_PT, True)] + [
+        max(text_width_cm(a, BODY_PT, True), text_width_cm(b, SMALL_PT),
+            text_width_cm(c, SMALL_PT)) for a, b, c in map(_id_lines, rows)])
+    status_cm = max(text_width_cm(w, BODY_PT, True) for w in ("Status", "approved", "reviewed"))
+    comment_cm = max(text_width_cm("Comment", BODY_PT, True), 1.6)
+    fixed = [id_cm + CELL_PADDING_CM, comment_cm + CELL_PADDING_CM,
+             status_cm + CELL_PADDING_CM]
+    portrait = PAGE_CM[0] - 2 * MARGIN_CM
+    landscape = sum(fixed) + 3 * TEXT_MIN_CM + QA_MIN_CM > portrait
+    usable = (PAGE_CM[1] if landscape else PAGE_CM[0]) - 2 * MARGIN_CM
+    rest = usable - sum(fixed)
+    qa_cm = round(max(QA_MIN_CM, rest * 0.16), 2)
+    text_cm = round((rest - qa_cm) / 3, 2)
+    id_w, comment_w, status_w = (round(w, 2) for w in fixed)
+    return landscape, (id_w, text_cm, text_cm, text_cm, comment_w, status_w, qa_cm)
+
+
+def _page(document: Any, landscape: bool) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
 
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    short, long = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = long, short
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = short, long
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
+        setattr(section, side, Cm(MARGIN_CM))
 
 
 def _properties(document: Any, article: Article, info: RunInfo) -> None:
@@ -108,6 +160,14 @@ def _properties(document: Any, article: Article, info: RunInfo) -> None:
     props = document.core_properties
     props.subject = SUBJECT
     props.title = article.meta.get("title", article.stem)
+    props.language = source_lang(article.script)
+    props.author = props.last_modified_by = "bilingual"
+    try:
+        made = datetime.fromisoformat(info.generated)
+    except ValueError:
+        made = datetime.now(timezone.utc)
+    props.created = props.modified = made.astimezone(timezone.utc).replace(tzinfo=None)
+    props.revision = 1
     props.keywords = f"bilingual:{article.stem}"
     props.comments = json.dumps({"format": FORMAT_VERSION, "stem": article.stem,
                                  "engine": info.engine, "glossary": info.glossary})
@@ -131,7 +191,7 @@ def _header_block(document: Any, article: Article, info: RunInfo) -> None:
         ("Glossary", f"{', '.join(info.glossary_sources) or 'none'} "
                      f"(fingerprint {info.glossary or '-'})"),
         ("Generated", info.generated),
-        ("File", article.path),
+        ("File", file_name(article.path)),
     ]
     for label, value in lines:
         p = document.add_paragraph()
@@ -169,43 +229,83 @@ def _table(document: Any, n_rows: int, widths: tuple[float, ...]) -> Any:
     return table
 
 
-def _review_row(cells: Any, seg: Segment, colour_of: dict[str, str]) -> None:
-    from docx.shared import Cm, Pt
+def _id_cell(row: RowXml, seg: Segment) -> None:
+    seg_id, digest, kind = _id_lines(seg)
+    row.run(0, seg_id, RunStyle(bold=True))
+    for line in (digest, kind):
+        row.paragraph(0)
+        row.run(0, line, RunStyle(size_pt=SMALL_PT))
 
-    for cell, width in zip(cells, WIDTHS_CM, strict=True):
-        cell.width = Cm(width)
-    strong = seg.kind in ("title", "subtitle", "heading")
-    cells[0].paragraphs[0].add_run(seg.id).bold = True
-    cells[0].add_paragraph().add_run(f"#{source_hash(seg.zh)} {seg.kind}").font.size = Pt(7)
+
+def _review_row(row: RowXml, seg: Segment, colour_of: dict[str, str]) -> None:
+    style = RunStyle(bold=seg.kind in ("title", "subtitle", "heading"))
+    if seg.kind == "caption":  # photo captions: set apart from the running text
+        style = replace(style, italic=True, size_pt=CAPTION_PT)
+    _id_cell(row, seg)
     zh_marks = [(t.start, t.end, colour_of[t.en]) for t in seg.terms]
-    _write_runs(cells[1].paragraphs[0], _spans(seg.zh_display or seg.zh, zh_marks), strong)
+    row.cells[1][-1] += _runs(_spans(seg.zh_display or seg.zh, zh_marks), style)
     en = seg.en or ""
     mt = seg.en_mt if seg.en_mt is not None else en
-    for cell, text in ((cells[2], mt), (cells[3], en)):
-        _write_runs(cell.paragraphs[0], _spans(text, english_marks(text, seg.terms, colour_of)),
-                    strong)
+    for cell, text in ((2, mt), (3, en)):
+        row.cells[cell][-1] += _runs(_spans(text, english_marks(text, seg.terms, colour_of)),
+                                     style)
     if seg.meta.get("review_comment"):
-        cells[4].paragraphs[0].add_run(seg.meta["review_comment"])
-    cells[5].paragraphs[0].add_run(_status_text(seg)).font.size = Pt(7.5)
-    if seg.index == 1:
-        for cell in cells:
-            set_top_border(cell)  # a new paragraph starts here
-    for locked in (cells[0], cells[1], cells[2]):
-        set_cell_fill(locked, LOCKED_FILL)
+        row.run(4, seg.meta["review_comment"])
+    row.run(5, seg.state)
+    for n, finding in enumerate(seg.flags):
+        if n:
+            row.paragraph(6)
+        row.run(6, finding.as_text(), RunStyle(size_pt=SMALL_PT + 0.5))
 
 
-def _review_table(document: Any, rows: list[Segment], colour_of: dict[str, str]) -> None:
+def _boilerplate_row(row: RowXml, seg: Segment) -> None:
+    """Site chrome between body paragraphs: shown greyed so the reviewer sees it, but not
+    translated and not read back."""
+    _id_cell(row, seg)
+    row.run(1, seg.zh_display or seg.zh, RunStyle(color=GREY_HEX))
+    row.run(5, NOT_TRANSLATED, RunStyle(color=GREY_HEX, size_pt=SMALL_PT))
+
+
+def review_rows(article: Article) -> list[Segment]:
+    """The segments the table shows: every translated one, and boilerplate that sits between
+    translated paragraphs (banners above the title and chrome after the end stay out)."""
+    paragraphs = article.paragraphs()
+    translated = [n for n, p in enumerate(paragraphs) if any(s.translate for s in p)]
+    if not translated:
+        return []
+    first, last = translated[0], translated[-1]
+    rows = []
+    for n, para in enumerate(paragraphs):
+        for seg in para:
+            if seg.translate or (seg.kind == "boilerplate" and first < n < last):
+                rows.append(seg)
+    return rows
+
+
+def _review_table(document: Any, rows: list[Segment], colour_of: dict[str, str],
+                  widths: tuple[float, ...]) -> None:
     from docx.shared import Cm
 
-    table = _table(document, 1 + len(rows), WIDTHS_CM)
-    header, *body = table.rows
+    table = _table(document, 1, widths)
+    header = table.rows[0]
     repeat_as_header(header)
-    for cell, text, width in zip(header.cells, COLUMNS, WIDTHS_CM, strict=True):
+    for cell, text, width in zip(header.cells, COLUMNS, widths, strict=True):
         cell.width = Cm(width)
         cell.paragraphs[0].add_run(text).bold = True
         set_cell_fill(cell, HEADER_FILL)
-    for row, seg in zip(body, rows, strict=True):
-        _review_row(row.cells, seg, colour_of)
+    twips = [int(Cm(w).twips) for w in widths]
+    locked = dict.fromkeys((0, 1, 2, 6), LOCKED_FILL)
+    greyed = dict.fromkeys(range(len(COLUMNS)), LOCKED_FILL)
+    built = []
+    for seg in rows:
+        row = RowXml(twips, locked if seg.translate else greyed,
+                     top_border=seg.index == 1)  # a thicker rule: a paragraph starts
+        if seg.translate:
+            _review_row(row, seg, colour_of)
+        else:
+            _boilerplate_row(row, seg)
+        built.append(row)
+    append_rows(table, built)
 
 
 def _glossary_appendix(document: Any, rows: list[Segment], colour_of: dict[str, str]) -> None:
@@ -224,8 +324,8 @@ def _glossary_appendix(document: Any, rows: list[Segment], colour_of: dict[str, 
                          strict=True):
         cells = row.cells
         colour = colour_of.get(term.en)
-        _write_runs(cells[0].paragraphs[0], [(term.zh, colour)])
-        _write_runs(cells[1].paragraphs[0], [(term.en, colour)])
+        append_runs(cells[0].paragraphs[0], _runs([(term.zh, colour)]))
+        append_runs(cells[1].paragraphs[0], _runs([(term.en, colour)]))
         origin = "automatic name (rule)" if term.source == "auto" else \
             f"{term.source} glossary" + (f", {term.category}" if term.category else "")
         cells[2].paragraphs[0].add_run(origin)
@@ -236,14 +336,16 @@ def render_docx(article: Article, info: RunInfo) -> bytes:
 
     document = Document()
     drop_styles_with_effects(document)
-    set_fonts(document, 9.5)
-    _page(document)
+    set_fonts(document, BODY_PT)
+    rows = review_rows(article)
+    landscape, widths = layout(rows)
+    _page(document, landscape)
     _properties(document, article, info)
     _header_block(document, article, info)
-    rows = [s for s in article.segments if s.translate and s.kind != "boilerplate"]
-    colour_of = _colours(rows)
-    _review_table(document, rows, colour_of)
-    _glossary_appendix(document, rows, colour_of)
+    translated = [s for s in rows if s.translate]
+    colour_of = _colours(translated)
+    _review_table(document, rows, colour_of, widths)
+    _glossary_appendix(document, translated, colour_of)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

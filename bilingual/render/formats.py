@@ -53,6 +53,12 @@ def _tsv(ctx: RenderContext) -> str:
     return render_aligned_tsv(ctx.article)
 
 
+def _csv(ctx: RenderContext) -> bytes:
+    from bilingual.render.aligned import render_aligned_csv
+
+    return render_aligned_csv(ctx.article)
+
+
 def _tmx(ctx: RenderContext) -> bytes:
     from bilingual.render.aligned import render_article_tmx
 
@@ -89,7 +95,8 @@ def _report(ctx: RenderContext) -> str:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("docx", ".bilingual.docx", _docx, "review table for Word or LibreOffice"),
     Format("jsonl", ".aligned.jsonl", _jsonl, "every segment as a JSON record"),
-    Format("tsv", ".aligned.tsv", _tsv, "aligned Chinese/English table"),
+    Format("tsv", ".aligned.tsv", _tsv, "aligned Chinese/English table for pipelines"),
+    Format("csv", ".aligned.csv", _csv, "the same table for spreadsheets (Excel, Calc)"),
     Format("tmx", ".tmx", _tmx, "TMX 1.4b translation memory"),
     Format("xliff", ".xlf", _xliff, "XLIFF 2.1 for CAT tools", aliases=("xlf",)),
     Format("en", ".en.txt", _english, "the English article"),

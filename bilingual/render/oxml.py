@@ -3,7 +3,12 @@ for, each written where the schema's element order wants it (Word is strict abou
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
+
+from bilingual.chars import XML_ILLEGAL_RE
 
 LATIN_FONT = "Times New Roman"  # LibreOffice substitutes metric-compatible Liberation Serif
 # Word and LibreOffice take the East Asian font from w:eastAsia. Noto Serif CJK SC has the
@@ -24,22 +29,8 @@ def _element(tag: str, **attrs: str) -> Any:
 
 
 def set_cell_fill(cell: Any, fill: str) -> None:
-    """Shading; `w:shd` follows `w:tcBorders` in `w:tcPr` (CT_TcPr's sequence)."""
+    """Shading (header and glossary cells; the body rows are written by `append_row`)."""
     cell._tc.get_or_add_tcPr().append(_element("w:shd", val="clear", color="auto", fill=fill))
-
-
-def set_top_border(cell: Any) -> None:
-    """A thicker rule above the cell, placed before any shading as the schema requires."""
-    from docx.oxml.ns import qn
-
-    borders = _element("w:tcBorders")
-    borders.append(_element("w:top", val="single", sz="12", color="808080"))
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = tc_pr.find(qn("w:shd"))
-    if shd is not None:
-        shd.addprevious(borders)
-    else:
-        tc_pr.append(borders)
 
 
 def repeat_as_header(row: Any) -> None:
@@ -92,3 +83,98 @@ def drop_styles_with_effects(document: Any) -> None:
     for r_id, rel in list(part.rels.items()):
         if rel.reltype.endswith("/stylesWithEffects"):
             part.drop_rel(r_id)
+
+
+# --- the body rows, written as text --------------------------------------------------------
+# python-docx builds every run through several layers of element-class lookups (about 0.2 ms a
+# run, and a 500-row table has some 10,000 runs); review import regenerates the DOCX. So the
+# body rows are written as WordprocessingML text, children in the schema's order, and parsed
+# once into the table.
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_BREAKS = re.compile(r"(\n|\t)")
+
+
+@dataclass(frozen=True)
+class RunStyle:
+    bold: bool = False
+    italic: bool = False
+    color: str = ""  # RRGGBB
+    size_pt: float = 0.0
+    highlight: str = ""  # ST_HighlightColor: yellow, green, cyan, magenta, lightGray...
+
+
+PLAIN = RunStyle()
+
+
+def _rpr(style: RunStyle) -> str:
+    """w:rPr, children in CT_RPr's order (b, i, color, sz, szCs, highlight)."""
+    if style == PLAIN:
+        return ""
+    parts = ["<w:b/>" if style.bold else "", "<w:i/>" if style.italic else ""]
+    if style.color:
+        parts.append(f'<w:color w:val="{style.color}"/>')
+    if style.size_pt:
+        half_points = round(style.size_pt * 2)
+        parts.append(f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>')
+    if style.highlight:
+        parts.append(f'<w:highlight w:val="{style.highlight}"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>"
+
+
+def run_xml(text: str, style: RunStyle = PLAIN) -> str:
+    """One w:r; line breaks and tabs become w:br / w:tab, as Word writes them."""
+    content = []
+    for piece in _BREAKS.split(XML_ILLEGAL_RE.sub("", text)):
+        if piece == "\n":
+            content.append("<w:br/>")
+        elif piece == "\t":
+            content.append("<w:tab/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece != piece.strip() else ""
+            content.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return f"<w:r>{_rpr(style)}{''.join(content)}</w:r>"
+
+
+class RowXml:
+    """One body row: kept on one page (w:cantSplit), cells of the given widths, some shaded,
+    a thicker rule above when `top_border`. Runs go into the current paragraph of a cell."""
+
+    def __init__(self, widths_twips: list[int], fill: dict[int, str], top_border: bool) -> None:
+        self.widths, self.fill, self.top_border = widths_twips, fill, top_border
+        self.cells: list[list[list[str]]] = [[[]] for _ in widths_twips]
+
+    def run(self, cell: int, text: str, style: RunStyle = PLAIN) -> None:
+        self.cells[cell][-1].append(run_xml(text, style))
+
+    def paragraph(self, cell: int) -> None:
+        self.cells[cell].append([])
+
+    def xml(self) -> str:
+        border = ('<w:tcBorders><w:top w:val="single" w:sz="12" w:color="808080"/>'
+                  "</w:tcBorders>") if self.top_border else ""
+        cells = []
+        for n, (width, paragraphs) in enumerate(zip(self.widths, self.cells, strict=True)):
+            shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{self.fill[n]}"/>'
+                     if n in self.fill else "")
+            body = "".join(f"<w:p>{''.join(runs)}</w:p>" for runs in paragraphs)
+            cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{border}{shade}'
+                         f"</w:tcPr>{body}</w:tc>")
+        return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
+
+
+def _parse(inner: str, wrapper: str) -> Any:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    return etree.fromstring(f'<w:{wrapper} xmlns:w="{W_NS}">{inner}</w:{wrapper}>', parser)
+
+
+def append_rows(table: Any, rows: list[RowXml]) -> None:
+    """The rows at the end of a python-docx table, parsed in one go."""
+    table._tbl.extend(list(_parse("".join(r.xml() for r in rows), "tbl")))
+
+
+def append_runs(paragraph: Any, runs: list[str]) -> None:
+    """Runs (`run_xml`) at the end of a python-docx paragraph."""
+    paragraph._p.extend(list(_parse("".join(runs), "p")))

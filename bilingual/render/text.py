@@ -28,8 +28,11 @@ def shown(article: Article) -> list[list[Segment]]:
 
 
 def render_english(article: Article) -> str:
-    """Title, a metadata line, then headings and paragraphs: the English article."""
-    paras = shown(article)
+    """Title, a metadata line, then headings and paragraphs: the English article. Photo
+    captions are not part of the running text: they follow it in a "Captions" block."""
+    everything = shown(article)
+    paras = [p for p in everything if p[0].kind != "caption"]
+    captions = [x for x in (_english(p) for p in everything if p[0].kind == "caption") if x]
     meta = [p for p in paras if p[0].kind == "meta"]
     lines: list[str] = []
     meta_line = " | ".join(x for x in (_english(p) for p in meta) if x)
@@ -43,6 +46,8 @@ def render_english(article: Article) -> str:
         text = _english(para)
         if text:
             lines.append(text)
+    if captions:
+        lines.append("Captions\n\n" + "\n".join(captions))
     return "\n\n".join(lines) + "\n"
 
 

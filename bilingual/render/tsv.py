@@ -1,10 +1,17 @@
-"""Tab-separated values with escapes, so that one record is always one line.
+"""Tab-separated values for pipelines, comma-separated values for spreadsheets.
 
-Inside a field: backslash → \\\\, tab → \\t, newline → \\n, carriage return → \\r.
+TSV: one record is always one line, never quoted. Inside a field: backslash → \\\\,
+tab → \\t, newline → \\n, carriage return → \\r. Read it by splitting on tabs (Python:
+`csv.reader(f, delimiter="\\t", quoting=csv.QUOTE_NONE)`), not in a spreadsheet.
+
+CSV: RFC 4180 (comma, CRLF line ends, a field quoted when it holds a comma, a quote, or a line
+break, quotes doubled), UTF-8 with a byte-order mark so that Excel opens Chinese as UTF-8.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Sequence
 
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -32,3 +39,12 @@ def render_tsv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     lines = ["\t".join(header)]
     lines.extend("\t".join(escape(v) for v in row) for row in rows)
     return "\n".join(lines) + "\n"
+
+
+def render_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """Bytes, so that the CRLF line ends and the BOM reach the file as they are."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(["" if v is None else str(v) for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
