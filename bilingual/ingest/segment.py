@@ -23,6 +23,10 @@ class SegmentRules:
     no_break_after_ellipsis: str  # "……等", "……，": the sentence goes on
     title_open: str  # no sentence ends inside book-title marks
     title_close: str
+    # After a bare ellipsis a new sentence opens with a short connective and a comma
+    # ("……同时，"); anything else continues the sentence whose list or quote was elided
+    # ("……长效化、制度化……让群众的获得感成色更足。").
+    after_ellipsis_new: str
 
 
 ZH = SegmentRules(
@@ -34,6 +38,7 @@ ZH = SegmentRules(
     no_break_after_ellipsis="，、；：。！？,;:!?”’」』）》等的之",
     title_open="《",
     title_close="》",
+    after_ellipsis_new=f"[{IDEOGRAPHS}]{{1,4}}[，,]",
 )
 
 
@@ -104,5 +109,7 @@ def _is_boundary(text: str, cluster: str, start: int, end: int, rules: SegmentRu
             return False
         if core.startswith(".") and (start == 0 or not is_ideograph(text[start - 1])):
             return False  # "..." in Latin text
+        if not re.match(rules.after_ellipsis_new, text[end:]):
+            return False
     return True
 
