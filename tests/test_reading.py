@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from bilingual.errors import BilingualError
-from bilingual.ingest.reading import decode_bytes, html_to_text, read_source
+from bilingual.ingest.html import html_to_text
+from bilingual.ingest.reading import decode_bytes, read_source
 
 TEXT = "市委书记李公乐说，党支部和共产党员就是群众的主心骨。我们要把疫情当作命令，把基层当作前线。"
 TRAD = "市委書記李公樂說，黨支部和共產黨員就是群眾的主心骨。我們要把疫情當作命令，把基層當作前線。"

@@ -63,6 +63,9 @@ LINE_RULES: tuple[LineRule, ...] = (
              ("责任编辑:孔德明", "【编辑：王某】", "编辑丨王某", "终审：陈建国",
               "本版编辑：马某　美编：李某", "（编辑：王某　审核：刘某某）", "（編輯：林淑媛）1120215",
               "(责编：赵蕾、张娜)")),
+    LineRule("byline", _r(rf"^(?:(?:文|图|文/图|文／图|图/文|作者|撰稿|撰文|文字|图片)\s*[/／:：|丨]\s*"
+                          rf"{NAME}\s*)+$"),
+             ("文/王明", "作者：李华", "文字：新华社区　图片：新华社区")),
     # captions before bylines: "（记者 孙某某 摄）" is a photo credit, not the article's byline
     LineRule("caption", _r(r"^[▲△▼]\s*\S"), ("▲民警向群众讲解交通安全知识",)),
     LineRule("caption", _r(r"^(?:图为|图：|图:|图/|图／|上图|下图|左图|右图)\s*\S"),
@@ -81,9 +84,6 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("byline", _r(rf"^(?:本报|中央社)?记者\s*{NAME}?\s*[/／]\s*[{CJK}]{{2,8}}报[导道]$"
                           rf"|^(?:本报|本网)?综合报[导道]$"),
              ("記者林某某／高雄報導", "記者黃某某／花蓮即時報導", "綜合報導")),
-    LineRule("byline", _r(rf"^(?:(?:文|图|文/图|文／图|图/文|作者|撰稿|撰文|文字|图片)\s*[/／:：|丨]\s*"
-                          rf"{NAME}\s*)+$"),
-             ("文/王明", "作者：李华", "文字：新华社区　图片：新华社区")),
     LineRule("byline", _r(r"^[（(]\s*作者\s*(?:为|系|是|[:：])[^（）()]{2,60}[）)]$"),
              ("（作者为某某省委党校教授）", "（作者：李某某，系某某大学马克思主义学院副教授）")),
     LineRule("byline", _r(rf"^[（(](?:[{CJK}]{{2,12}}\s+{NAME}|[{CJK}]{{2,16}}(?:供稿|供图|来稿))[）)]$"),
@@ -327,7 +327,12 @@ def _header(lines: Lines, kinds: Kinds, title_at: int | None) -> int:
                 and not looks_like_body(lines[i][2]):
             kinds[i] = "title"
     start = title_at + 1
-    while start < len(lines) and kinds[start] in HEADER_KINDS:
+    while start < len(lines):
+        if kinds[start] is None and kinds[start - 1] == "meta" and start + 1 < len(lines) \
+                and kinds[start + 1] == "meta" and len(lines[start][2]) <= MAX_SIGNATURE:
+            kinds[start] = "meta"  # the account name inside a WeChat 原创 / name / date block
+        if kinds[start] not in HEADER_KINDS:
+            break
         start += 1
     return start
 
