@@ -92,9 +92,8 @@ def html_to_text(markup: str) -> str:
         container, start = best.getparent() if best.getparent() is not None else best, best
     else:
         container = _common_ancestor(anchor, best)
-        start = _branch(container, anchor)
+        start = _with_kicker(_branch(container, anchor))
     tree = root.getroottree()
-    start = _with_kicker(start)
     first = tree.getpath(start)
     started = False
     for child in container:
