@@ -217,8 +217,9 @@ def trafilatura_text(markup: str) -> str:
                                       favor_recall=True, with_metadata=True)
     if doc is None:
         return ""
-    title = TITLE_SUFFIX.split(doc.title or "")[0].strip()
-    text = doc.text or ""
+    fields = doc if isinstance(doc, dict) else {"title": doc.title, "text": doc.text}
+    title = TITLE_SUFFIX.split(fields.get("title") or "")[0].strip()
+    text = fields.get("text") or ""
     return text if not title or text.startswith(title) else f"{title}\n{text}"
 
 
@@ -236,9 +237,12 @@ def decode_html(data: bytes, name: str, declared: str | None = None) -> tuple[st
         candidates.append(found.group(1).decode("ascii"))
     for encoding in candidates:
         try:
-            return data.decode(encoding.lower()), encoding.lower()
+            text = data.decode(encoding.lower())
         except (LookupError, UnicodeDecodeError):
             continue
+        # a server's default "iso-8859-1" decodes GBK bytes without error, into no Chinese
+        if text.isascii() or IDEOGRAPH_RE.search(text):
+            return text, encoding.lower()
     return decode_bytes(data, name)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bilingual.chars import has_ideograph
 from bilingual.errors import BilingualError
+from bilingual.ingest.fetch import is_url
 from bilingual.ingest.html import read_html_bytes
 
 # Encodings a Chinese news file is realistically in. Restricting the detector to these
@@ -149,7 +150,7 @@ def input_format(path: Path) -> InputFormat:
 
 
 def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
-    """Read one article from a path ("-" is standard input)."""
+    """Read one article from a path ("-" is standard input, http(s):// a web page)."""
     name = str(path)
     if name == "-":
         data = stdin if stdin is not None else sys.stdin.buffer.read()
@@ -158,6 +159,11 @@ def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
             else decode_bytes(data, "<stdin>")
         return Source("<stdin>", "stdin", check_text(text, "<stdin>"), encoding,
                       "html" if is_html else "txt")
+    if is_url(name):
+        from bilingual.ingest.fetch import read_url
+
+        text, encoding, stem = read_url(name)
+        return Source(name, stem, check_text(text, name), encoding, "html")
     p = Path(path)
     if not p.exists():
         raise BilingualError("no such file", name, "check the path")
