@@ -204,7 +204,9 @@ def _field_bar(node: Any) -> list[str]:
         return []
     loose = (node.text or "") + "".join(c.tail or "" for c in children)
     texts = [c.text_content() for c in children]
-    if loose.strip() or not all(_ideographs(t) >= 2 for t in texts):
+    counts = [_ideographs(t) for t in texts]
+    # two or more Chinese fields; a lone character is a control (字号 大 中 小), not a field
+    if loose.strip() or sum(c >= 2 for c in counts) < 2 or 1 in counts:
         return []
     return texts
 
