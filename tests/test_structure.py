@@ -202,6 +202,9 @@ def test_every_rule_claims_its_examples(rule, example: str) -> None:
          {"source": "某某县融媒体中心", "date": "2023-06-12", "time": "11:26"}),
         ("来源丨某某县委组织部", {"source": "某某县委组织部"}),
         ("2023 04/18 09:41:27", {"date": "2023-04-18", "time": "09:41:27"}),
+        ("【发布时间：2023-03-15】【来源：市政府办公室】", {"date": "2023-03-15", "source": "市政府办公室"}),
+        ("文章来源：某某日报 访问量：88", {"source": "某某日报", "views": "88"}),
+        ("来源：某某网 编辑：王某", {"source": "某某网", "editor": "王某"}),
     ],
 )
 def test_meta_shapes(line: str, fields: dict[str, str]) -> None:
@@ -212,6 +215,7 @@ def test_meta_shapes(line: str, fields: dict[str, str]) -> None:
     "line",
     [
         "作者：吴某某",  # alone, the byline
+        "编辑：王某",  # alone, the editor line
         "人民日报 2022年06月10日 星期五",  # an e-paper masthead
         "2022年工作要点",
         "会议于2022年4月10日下午召开。",

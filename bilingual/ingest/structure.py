@@ -68,8 +68,8 @@ LINE_RULES: tuple[LineRule, ...] = (
              ("文/王明", "作者：李华", "文字：新华社区　图片：新华社区")),
     # captions before bylines: "（记者 孙某某 摄）" is a photo credit, not the article's byline
     LineRule("caption", _r(r"^[▲△▼]\s*\S"), ("▲民警向群众讲解交通安全知识",)),
-    LineRule("caption", _r(r"^(?:图为|图：|图:|图/|图／|上图|下图|左图|右图)\s*\S"),
-             ("图为街道机关党支部党员重温入党誓词。", "图：志愿者帮助村民晾晒小麦。")),
+    LineRule("caption", _r(r"^(?:图为|图：|图:|图/|图／|上图|下图|左图|右图)\s*\S|^[（(]?(?:图片来源|图源)\s*[:：]"),
+             ("图为街道机关党支部党员重温入党誓词。", "图：志愿者帮助村民晾晒小麦。", "（图片来源：某某网）")),
     LineRule("caption", _r(_CREDIT_END),
              ("（记者 孙某某 摄）", "▲长辈们在据点一起用餐、聊天。（记者林某某摄）",
               "某某市机关党员干部在红色教育基地重温入党誓词。何伟摄",
@@ -120,7 +120,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         r"分享到|分享至|分享给|^分享\s*[:：]?$|^分享\s*[:：]|参与互动|我要评论|发表评论|网友评论|扫一扫|扫描二维码|扫码关注|返回顶部|返回首页|打印|列印|关闭窗口|【关闭】|"
         r"字体|字号|字级|点击排行|网站地图|联系我们|上一篇|下一篇|当前位置|您的位置|所在的位置|"
         r"热门推荐|相关新闻|相关阅读|相关链接|相关稿件|相关报道|延伸阅读|推荐阅读|语音播报|语音播放|纠错】|^纠错$|"
-        r"回上一页|继续往下阅读|关注我们|收录于合集|阅读原文|下载.{0,12}(?:客户端|APP)|让更多人看到|^广告$|我知道了|"
+        r"回上一页|继续往下阅读|关注我们|视频加载中|点击播放|查看大图|查看原图|收录于合集|阅读原文|下载.{0,12}(?:客户端|APP)|让更多人看到|^广告$|我知道了|"
         r"^首页\s*[>＞]|门户网站|全球资讯网|www\.|^\S+\.(?:jpe?g|png|gif|webp|bmp)$"),
         ("热门推荐", "分享到：微信 微博", "语音播报", "小字号", "字級", "列印", "【纠错】",
          "請繼續往下閱讀...", "分享給朋友：", "分享給朋友：FacebookLineX複製連結", "W020210608345678_600.jpg",
@@ -137,11 +137,13 @@ LINE_RULES: tuple[LineRule, ...] = (
          "人民网首页|频道首页|网站地图", "网站首页 政务公开 政务服务 政民互动 走进某某", "【我要纠错】 【打印本页】",
          "＊＊＊＊＊＊＊＊"),
         max_len=60),
+    # Kana never occur in Chinese news text: a Japanese line is the site's own furniture.
+    LineRule("boilerplate", _r(r"[\u3040-\u30ff]{2}"), ("ホームページに戻る",), max_len=60),
     # A line with no Chinese at all is page furniture (Facebook, Line, an English banner).
     LineRule("boilerplate", _r(rf"^[^{CJK}]+$"), ("Facebook", "LINE")),
 )
 
-_VIEWS = r"(?:浏览|阅读|点击|点阅)(?:次数|数|量)?"
+_VIEWS = r"(?:浏览|阅读|点击|点阅|访问)(?:次数|人次|数|量)?"
 # Fields of a meta line, in the order they are taken out of it. A line is meta when these
 # consume all of it but separators (and at most two leading words: the account or outlet
 # name of `某某组工 2022-11-20 20:15 发表于河南`, `某某县融媒体中心　2023-06-12 11:26`).
@@ -151,12 +153,13 @@ META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("weekday", _r(r"[（(]?(?:星期|礼拜)[一二三四五六日天][）)]?")),
     ("time", _r(r"(?P<zone>(?:香港|北京|台北|澳门)?时间)?\s*(?P<h>\d{1,2})(?:[:：]|时)(?P<mi>\d{2})"
                 r"(?:[:：](?P<s>\d{2})|分)?")),
-    ("source", _r(r"(?:信息来源|来源单位|来源|稿源|出处|转自|发布单位|发布机构)\s*[:：丨|｜]\s*"
-                  r"(?P<v>[^\s|丨｜:：]+(?:\s[^\s|丨｜:：]+)*?)"
-                  r"(?=\s*(?:[|丨｜]|\s(?:作者|编辑|发布|浏览|阅读|点击|时间)|$))")),
+    ("source", _r(r"(?:(?:信息|文章|稿件|新闻)?来源(?:单位)?|稿源|出处|转自|发布单位|发布机构)\s*[:：丨|｜]\s*"
+                  r"(?P<v>[^\s|丨｜:：【】\[\]]+(?:\s[^\s|丨｜:：【】\[\]]+)*?)"
+                  r"(?=\s*(?:[|丨｜】\]]|\s(?:作者|编辑|责任编辑|发布|浏览|阅读|点击|点阅|访问|时间|日期)|$))")),
     ("publication", _r(r"《\s*(?P<v>[^《》]{2,12}?)\s*》")),
     ("page", _r(r"(?P<v>\d{1,3})\s*版")),
     ("author", _r(r"(?:作者|撰稿)\s*[:：]\s*(?P<v>[^\s|丨｜:：]+)(?=\s|$|[|丨｜])")),
+    ("editor", _r(r"(?:责任编辑|编辑)\s*[:：]\s*(?P<v>[^\s|丨｜:：]+)(?=\s|$|[|丨｜])")),
     ("views", _r(rf"{_VIEWS}\s*[:：]?\s*(?P<v>\d+)")),
     ("location", _r(rf"发表于\s*(?P<v>[{CJK}]{{2,4}})")),
     ("label", _r(r"(?:发布时间|发布日期|发表时间|发表日期|刊发日期|刊发时间|更新时间|更新日期|发稿时间|"
@@ -165,7 +168,7 @@ META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("label", _r(rf"(?:作者|撰稿|来源|{_VIEWS})\s*[:：]?(?=\s|$|[|丨｜])")),
     ("label", _r(r"^原创$")),
 )
-META_SEPARATORS = re.compile(r"^[\s|丨｜/／·•,，（）()]*$")
+META_SEPARATORS = re.compile(r"^[\s|丨｜/／·•,，（）()【】\[\]]*$")
 _LEAD_WORDS = re.compile(rf"^\s*((?:[{CJK}·]{{2,12}}\s+){{1,2}})")
 
 # An agency dateline opening the first paragraph: "新华社北京2月1日电（记者 王明）".
@@ -230,8 +233,8 @@ def parse_meta(line: str) -> dict[str, str] | None:
         return None
     if set(fields) == {"time"} and not zoned:
         return None  # a lone "3:00" is not a date line
-    if set(fields) == {"author"}:
-        return None  # `作者：某某` alone is the byline
+    if set(fields) in ({"author"}, {"editor"}):
+        return None  # `作者：某某` alone is the byline, `编辑：某某` the editor line
     return fields
 
 
