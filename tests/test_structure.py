@@ -259,6 +259,10 @@ def test_notice_signature_and_kicker_positions() -> None:
         "（下转第六版）", "《 人民日报 》（ 2023年01月10日 05 版）"])
     assert _kinds_of(page) == ["boilerplate", "subtitle", "title", "subtitle", "byline", "body",
                                "boilerplate", "meta"]
+    # an outlet's name right above the headline is its banner, not a kicker
+    pasted = "\n".join(["某某县人民政府", "我县召开安全生产工作会议", "2023-05-10 来源：县应急管理局",
+                         "5月9日，我县召开安全生产工作会议，部署当前安全生产工作。"])
+    assert _kinds_of(pasted) == ["boilerplate", "title", "meta", "body"]
 
 
 def test_caption_kind_is_one_translated_segment(fixtures, tmp_path) -> None:

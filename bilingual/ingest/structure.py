@@ -180,6 +180,8 @@ NUMERAL = "一二三四五六七八九十"
 NUMBERED_HEADING = _r(rf"^(?:[{NUMERAL}]+、|[（(][{NUMERAL}]+[）)]|第[{NUMERAL}]+[部章节条])")
 # `咨询电话：0396-7123456`: a label and its value is a line of content, not a heading
 LABEL_VALUE = _r(r"[:：]\s*\S")
+# A site's or outlet's name above the headline is its banner, not a kicker.
+OUTLET = _r(r"^\S{2,16}(?:网|网站|政府|日报|晚报|报社|频道|客户端|融媒体中心|新闻中心|电视台|发布)$")
 # The header of a list of links to other stories: the short lines under it are chrome too.
 RELATED = _r(r"^(?:相关新闻|相关阅读|相关链接|相关稿件|相关报道|延伸阅读|推荐阅读|热门推荐|猜你喜欢)")
 
@@ -318,7 +320,8 @@ def _header(lines: Lines, kinds: Kinds, title_at: int | None) -> int:
         return 0
     kinds[title_at] = "title"
     above = title_at - 1
-    if above >= 0 and kinds[above] is None and len(lines[above][2]) <= MAX_KICKER:
+    if above >= 0 and kinds[above] is None and len(lines[above][2]) <= MAX_KICKER \
+            and not OUTLET.search(lines[above][2]):
         kinds[above] = "subtitle"  # the kicker (引题) printed above the headline
     for i in range(title_at):
         if kinds[i] is None:
