@@ -284,3 +284,16 @@ def test_page_without_text_is_an_error(tmp_path: Path) -> None:
                     encoding="utf-8")
     with pytest.raises(BilingualError):
         read_source(path)
+
+
+def test_logo_h1_and_page_without_h1() -> None:
+    """A site logo in an <h1> is not the headline; a page with none takes its <title>
+    without the site name."""
+    page = ("<html><body><div class='top'><h1 class='logo'><a>某某网</a></h1></div><div class='main'>"
+            "<div class='tit'>县委召开常委会议研究部署重点工作</div><div class='info'>2023-05-10 来源：县委办</div>"
+            "<div class='con'><p>5月9日，县委召开常委会议，研究部署近期重点工作。</p>"
+            "<p>会议强调，要抓好项目建设。</p></div></div></body></html>")
+    assert html_to_text(page).splitlines()[:2] == ["县委召开常委会议研究部署重点工作", "2023-05-10 来源：县委办"]
+    bare = ("<html><head><title>我县举办春季招聘会_县域要闻_某某县人民政府</title></head><body>"
+            "<div id='content'><p>3月1日，我县举办春季招聘会。</p><p>求职者与企业面对面交流。</p></div></body></html>")
+    assert html_to_text(bare).splitlines()[0] == "我县举办春季招聘会"

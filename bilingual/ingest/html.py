@@ -35,6 +35,7 @@ TITLE_SUFFIX = re.compile(r"\s*(?:[_|｜–—]|\s-\s|-(?=[^-]{2,12}$))\s*")
 FLATTEN = re.compile(r"</?(?:div|section|span|font|article|main|center|header|figure)\b[^>]*>",
                      re.I)
 MAX_TITLE_HINT = 80
+MIN_HEADLINE = 6  # ideographs; a shorter <h1> is a site name
 MAX_KICKER_STEPS = 2
 MAX_KICKER_LEN = 40
 # Inline elements side by side with nothing between them, each with Chinese text, in a short
@@ -125,14 +126,17 @@ def _best_block(root: Any) -> Any:
 def _headline(root: Any) -> Any:
     """The page's headline element: its <h1>, else an element whose class/id says title."""
     for h1 in root.iter("h1"):
-        if _ideographs(h1.text_content()):
+        # a site's logo is often an <h1> too: short, or says so in its class
+        hint = f"{h1.get('class', '')} {h1.get('id', '')}".lower()
+        if _ideographs(h1.text_content()) >= MIN_HEADLINE and "logo" not in hint:
             return h1
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("title", "head", "meta"):
             continue
         hint = f"{el.get('class', '')} {el.get('id', '')}"
         text = el.text_content().strip()
-        if TITLE_HINT.search(hint) and _ideographs(text) and len(text) <= MAX_TITLE_HINT:
+        if TITLE_HINT.search(hint) and _ideographs(text) >= MIN_HEADLINE \
+                and len(text) <= MAX_TITLE_HINT:
             return el
     return None
 
