@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -297,3 +298,15 @@ def test_logo_h1_and_page_without_h1() -> None:
     bare = ("<html><head><title>我县举办春季招聘会_县域要闻_某某县人民政府</title></head><body>"
             "<div id='content'><p>3月1日，我县举办春季招聘会。</p><p>求职者与企业面对面交流。</p></div></body></html>")
     assert html_to_text(bare).splitlines()[0] == "我县举办春季招聘会"
+
+
+def test_page_the_parser_cannot_read_is_an_error(tmp_path: Path, monkeypatch) -> None:
+    """When even the flattened page loses its body, reading fails; it never goes on without it."""
+    from bilingual.ingest import html
+
+    monkeypatch.setattr(html, "FLATTEN", re.compile(r"(?!x)x"))  # flattening that does nothing
+    path = tmp_path / "deep.html"
+    path.write_text("<html><body>" + "<div>" * 10_000 + "<p>正文在最深处。</p>" + "</div>" * 10_000
+                    + "</body></html>", encoding="utf-8")
+    with pytest.raises(BilingualError, match="too deeply nested"):
+        read_source(path)

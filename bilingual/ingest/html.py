@@ -63,12 +63,19 @@ def _markup_ideographs(markup: str) -> int:
     return _ideographs(re.sub(r"<[^>]*>", " ", text))
 
 
+class PageTooDeep(ValueError):
+    """The parser loses most of the page's text even after flattening."""
+
+
 def parse_page(markup: str) -> Any:
-    """The page's element tree, flattened first if the parser lost most of its text."""
+    """The page's element tree, flattened first if the parser lost most of its text; raises
+    PageTooDeep rather than go on without the body (issue 10)."""
     root = _parse(markup)
     expected = _markup_ideographs(markup)
     if root is None or _ideographs(root.text_content()) < expected // 2:
         root = _parse(FLATTEN.sub("\n", markup))
+        if root is None or _ideographs(root.text_content()) < expected // 2:
+            raise PageTooDeep
     return root
 
 
@@ -255,7 +262,11 @@ def decode_html(data: bytes, name: str, declared: str | None = None) -> tuple[st
 def read_html_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
     """The article text of a page's bytes, and the encoding it was read in."""
     markup, encoding = decode_html(data, name, declared)
-    text = EXTRACTORS[EXTRACTOR](markup)
+    try:
+        text = EXTRACTORS[EXTRACTOR](markup)
+    except PageTooDeep as exc:
+        raise BilingualError("the page's markup is too deeply nested to read in full", name,
+                             "paste the article's text into a .txt file") from exc
     if not text.strip() and _markup_ideographs(markup):
         raise BilingualError("no article text found in the page", name,
                              "save the article's own page, or paste its text into a .txt file")
