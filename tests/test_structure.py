@@ -232,6 +232,7 @@ def test_not_meta(line: str) -> None:
         "县纪委书记要求，要及时总结提炼好经验好做法，把某某镇的经验分享到全县各乡镇，形成“一村一品”清廉品牌。",
         "如發現長輩出現發燒、咳嗽等症狀，請立即撥打1922防疫專線或聯繫我們社區關懷據點。",
         "关闭违规企业12家",
+        "走近摄影",  # a heading, not a photo credit
     ],
 )
 def test_chrome_phrases_never_claim_running_text(line: str) -> None:

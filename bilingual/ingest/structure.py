@@ -54,7 +54,8 @@ _EDITOR_VALUE = r"[^\]】）)\s:：丨|｜]{1,20}"
 _EDITOR_PAIR = rf"{_EDITOR_LABEL}\s*[:：丨|｜]\s*{_EDITOR_VALUE}"
 _REPORTER = r"(?:本报|本台|本网|本刊|新华社|人民日报|央视|中央社)?(?:特约|见习)?(?:记者|通讯员)"
 _CREDIT_END = (r"(?:[（(][^（）()]{0,40}(?:摄|摄影|提供|供图|照片|图片)\s*[）)]"
-               rf"|{NAME}\s*[/／]?\s*(?:摄|摄影)|资料图片?|新华社发)$")
+               rf"|(?:[\s。！？）)]|记者|通讯员){NAME}\s*[/／]?\s*(?:摄|摄影)|^{NAME}\s+(?:摄|摄影)"
+               r"|资料图片?|新华社发)$")
 
 # What a line is by its own look. First match wins; meta lines (META_FIELDS) are tried before.
 LINE_RULES: tuple[LineRule, ...] = (
