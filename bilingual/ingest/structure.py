@@ -30,6 +30,8 @@ MAX_TITLE = 64  # characters; longer first lines are body text, not a title
 MAX_HEADING = 40
 MAX_KICKER = 32  # a kicker (引题) above the title is a short phrase
 MAX_SIGNATURE = 30  # an issuing body signing a notice
+MAX_META = 120  # the longest meta line seen is about 60 characters
+MAX_RULED = 240  # the longest line any rule claims (a long photo caption)
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,20 @@ class LineRule:
     examples: tuple[str, ...]
     max_len: int = 0  # 0: any length
     original: bool = False
+    ends: str = ""  # if set, the rule is tried only on lines ending in one of these (speed)
 
 
-def _r(pattern: str) -> re.Pattern[str]:
+# What a name ends with: a rule ending in a name is tried only on lines ending in an ideograph.
+CJK_LAST = "\u3400-\u9fff"
+
+
+def _r(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+def _ri(pattern: str) -> re.Pattern[str]:
+    """Case-insensitive, for the Latin words of page chrome (Copyright, Cookie, .JPG); only
+    where needed, since folding case over the ideograph ranges makes compiling slow."""
     return re.compile(pattern, re.IGNORECASE)
 
 
@@ -71,12 +84,14 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("caption", _r(r"^[▲△▼]\s*\S"), ("▲民警向群众讲解交通安全知识",)),
     LineRule("caption", _r(r"^(?:图为|图：|图:|图/|图／|上图|下图|左图|右图)\s*\S|^[（(]?(?:图片来源|图源)\s*[:：]"),
              ("图为街道机关党支部党员重温入党誓词。", "图：志愿者帮助村民晾晒小麦。", "（图片来源：某某网）")),
-    LineRule("caption", _r(_CREDIT_END),
+    LineRule("caption", _r(_CREDIT_END), ends="摄影供片图发）)",
+             examples=
              ("（记者 孙某某 摄）", "▲长辈们在据点一起用餐、聊天。（记者林某某摄）",
               "某某市机关党员干部在红色教育基地重温入党誓词。何伟摄",
               "■社署表示，服务券名额将增至10000张。资料图片",
               "衛生福利部宣布擴大長照服務。（中央社檔案照片）", "花蓮縣政府今天舉行平板捐贈儀式。記者黃某某／攝影")),
     LineRule("caption", _r(rf"(?:^|\s)(?:制图|绘图|摄影|图表|图片)\s*[:：/／]\s*{NAME}(?:\s+{NAME})*$"),
+             ends=CJK_LAST, examples=
              ("全省小麦机收进度示意图　制图：王某", "摄影：刘某　黄某")),
     LineRule("byline", _r(rf"^[（(]?{_REPORTER}\s*[:：]?\s*{NAME}(?:\s*[、，,\s]\s*(?:{_REPORTER}\s*"
                           rf"[:：]?\s*)?{NAME})*(?:\s*报[道导])?[）)]?$"),
@@ -97,19 +112,20 @@ LINE_RULES: tuple[LineRule, ...] = (
                             rf"|^[{CJK}]{{1,10}}[〔\[［（(]\d{{4}}[〕\]］）)]\d+号$"),
              ("（第12号）", "第004/2022號通告", "某政办〔2022〕12号")),
     # Chrome that says so whatever its length: copyright, cookies, players, leaving the site.
-    LineRule("boilerplate", _r(
+    LineRule("boilerplate", _ri(
         r"版权所有|版权声明|Copyright|©|ICP备|ICP证|公网安备|网安备|网站标识码|技术支持\s*[:：]|"
         r"未经(?:书面)?(?:授权|许可).{0,20}(?:转载|使用)|非经授权|禁止转载|不得转载|Cookie|隐私权?政策|"
-        r"浏览器不支持|does not support|即将离开|违法和不良信息举报|主办单位\s*[:：]|主办\s*[:：]|"
-        rf"[{CJK}]{{2,20}}主办$|承办$"),
+        r"浏览器不支持|does not support|即将离开|违法和不良信息举报|主办单位\s*[:：]|主办\s*[:：]"),
         ("本網站使用Cookie以提供您更好的服務。繼續使用即表示您同意我們的隱私權政策。",
          "您的浏览器不支持 video 标签。", "Your browser does not support the video tag.",
          "本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。",
-         "您访问的链接即将离开“某某省人民政府门户网站” 是否继续？", "中共中央宣传部委托新华通讯社主办"),
+         "您访问的链接即将离开“某某省人民政府门户网站” 是否继续？"),
         max_len=90),
+    LineRule("boilerplate", _r(rf"[{CJK}]{{2,20}}主办$|承办$"), ("中共中央宣传部委托新华通讯社主办",),
+             max_len=40, ends="办"),
     # Page furniture of print editions and e-papers.
     LineRule("boilerplate", _r(
-        r"^第?\s*[A-Z]?\d{1,3}\s*版\s*[:：]|^[A-Z]\d{1,2}\s*[:：]\s*\S{2,8}$|总第\d+期|"
+        r"^第?\s*[A-Za-z]?\d{1,3}\s*版\s*[:：]|^[A-Z]\d{1,2}\s*[:：]\s*\S{2,8}$|总第\d+期|"
         r"^[（(]?\s*(?:上接|下转|转|接)\s*(?:第?[一二三四五六七八九十\dA-Z]+版)\s*[）)]?$|"
         rf"^[{CJK}]{{2,8}}报\s*\d{{4}}年\d{{1,2}}月\d{{1,2}}日\s*星期.$|(?:数字报|电子报|数字版)$|"
         r"^[（(]?完[）)]?$|^上一版|^下一版"),
@@ -117,7 +133,7 @@ LINE_RULES: tuple[LineRule, ...] = (
          "人民日报 2022年06月10日 星期五", "某某日报数字报", "（完）", "完", "上一版　下一版"),
         max_len=40),
     # Navigation, share bars, reader tools: only a short line that is mostly the phrase.
-    LineRule("boilerplate", _r(
+    LineRule("boilerplate", _ri(
         r"分享到|分享至|分享给|^分享\s*[:：]?$|^分享\s*[:：]|参与互动|我要评论|发表评论|网友评论|扫一扫|扫描二维码|扫码关注|返回顶部|返回首页|打印|列印|关闭窗口|【关闭】|"
         r"字体|字号|字级|点击排行|网站地图|联系我们|上一篇|下一篇|当前位置|您的位置|所在的位置|"
         r"热门推荐|相关新闻|相关阅读|相关链接|相关稿件|相关报道|延伸阅读|推荐阅读|相关推荐|热点推荐|精彩推荐|为你推荐|"
@@ -171,6 +187,9 @@ META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("label", _r(rf"(?:作者|撰稿|来源|{_VIEWS})\s*[:：]?(?=\s|$|[|丨｜])")),
     ("label", _r(r"^原创$")),
 )
+_CLAUSE = re.compile(r"[。！？；，]")
+# Every meta line holds a digit or one of these labels; others skip the field patterns (speed).
+_META_HINT = re.compile(r"\d|来源|稿源|出处|转自|发布|作者|撰稿|原创|原标题|编辑|浏览|阅读|点击|点阅|访问|日期|时间")
 META_SEPARATORS = re.compile(r"^[\s|丨｜/／·•,，（）()【】\[\]]*$")
 _LEAD_WORDS = re.compile(rf"^\s*((?:[{CJK}·]{{2,12}}\s+){{1,2}})")
 
@@ -249,17 +268,29 @@ def line_kind(line: str, original: str | None = None) -> tuple[str | None, dict[
 
     `line` is the normalised Simplified text; `original` the line as written (default: same).
     """
-    meta = parse_meta(line)
+    if len(line) > MAX_RULED:
+        return None, {}  # a paragraph of running text: no rule claims one this long
+    # meta lines hold fields, never a clause: a comma or full stop rules one out at once
+    meta = parse_meta(line) if len(line) <= MAX_META and not _CLAUSE.search(line) \
+        and _META_HINT.search(line) else None
     if meta is not None:
         return "meta", meta
     for rule in LINE_RULES:
         text = original if rule.original and original is not None else line
-        if rule.max_len and len(text) > rule.max_len:
+        if (rule.max_len and len(text) > rule.max_len) or not _ends_in(text, rule.ends):
             continue
         m = rule.pattern.search(text)
         if m:
             return rule.kind, _rule_fields(rule.kind, m)
     return None, {}
+
+
+def _ends_in(text: str, ends: str) -> bool:
+    if not ends or not text:
+        return True
+    if ends == CJK_LAST:
+        return "\u3400" <= text[-1] <= "\u9fff"
+    return text[-1] in ends
 
 
 def _rule_fields(kind: str, m: re.Match[str]) -> dict[str, str]:
