@@ -17,7 +17,10 @@ lines (one paragraph = one line), aligns them with the gold lines by text, and r
 * body-sentence precision / recall / F1: the multiset of produced body segments against the
   multiset of gold sentences.
 
-    python -m bench.bench_structure [--corpus tests/corpus] [--layout L] [--errors N]
+    python -m bench.bench_structure [--corpus tests/corpus] [--layout L] [--errors N] [--html]
+
+`--html` (and `python -m bench.run`) also scores the saved pages of the corpus with each HTML
+extractor in `bilingual.ingest.html.EXTRACTORS` (ours and trafilatura), with their speed.
 """
 
 from __future__ import annotations
@@ -246,6 +249,51 @@ def format_details(result: dict) -> str:
     return "\n".join(out)
 
 
+def compare_extractors(root: str | Path = DEFAULT_CORPUS) -> dict[str, dict]:
+    """Scores of the saved pages (.html fixtures) read with each HTML extractor, and the mean
+    extraction time per page."""
+    import importlib.util
+    import time
+
+    from bilingual.ingest import html
+
+    pages = [(src, gold) for src, gold in fixtures(Path(root)) if src.suffix != ".txt"]
+    chosen = html.EXTRACTOR
+    results: dict[str, dict] = {}
+    try:
+        for name, extract in html.EXTRACTORS.items():
+            if name == "trafilatura" and importlib.util.find_spec("trafilatura") is None:
+                print("(trafilatura is not installed: pip install -e '.[test]' to compare)")
+                continue
+            html.EXTRACTOR = name
+            summary = _summary([score_file(src, gold) for src, gold in pages])
+            markups = [html.decode_html(src.read_bytes(), str(src))[0] for src, _ in pages]
+            start = time.perf_counter()
+            for markup in markups:
+                extract(markup)
+            summary["ms_per_page"] = (time.perf_counter() - start) * 1000 / max(len(pages), 1)
+            results[name] = summary
+    finally:
+        html.EXTRACTOR = chosen
+    return results
+
+
+def format_extractors(results: dict[str, dict]) -> str:
+    rows = [f"{'HTML extractor':<18}{'pages':>5}{'lines':>6}{'kind acc':>9}{'sents':>6}"
+            f"{'P':>7}{'R':>7}{'F1':>7}{'ms/page':>9}"]
+    for name, s in results.items():
+        rows.append(f"{name:<18}{s['files']:>5}{s['lines']:>6}{s['line_accuracy']:>9.3f}"
+                    f"{s['sent_gold']:>6}{s['sent_precision']:>7.3f}{s['sent_recall']:>7.3f}"
+                    f"{s['sent_f1']:>7.3f}{s['ms_per_page']:>9.1f}")
+    if {"lines", "trafilatura"} <= set(results):
+        ours, theirs = results["lines"], results["trafilatura"]
+        ratio = {key: ours[key] / max(theirs[key], 1e-9)
+                 for key in ("line_accuracy", "sent_f1", "ms_per_page")}
+        rows.append(f"ratio ours/trafilatura: kind acc {ratio['line_accuracy']:.2f}x, "
+                    f"F1 {ratio['sent_f1']:.2f}x, time {ratio['ms_per_page']:.2f}x")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="gold corpus folder")
@@ -254,7 +302,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="show the N most frequent kind confusions (0: none)")
     parser.add_argument("--details", action="store_true", help="every error, file by file")
     parser.add_argument("--json", action="store_true", help="the full result as JSON")
-    args = parser.parse_args(argv)
+    parser.add_argument("--html", action="store_true",
+                        help="also compare the HTML extractors on the saved pages")
+    # called from bench.run with no arguments: the default report, with the extractor table
+    args = parser.parse_args(argv if argv is not None else ["--html"])
     result = score_corpus(args.corpus, args.layout)
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
@@ -268,8 +319,11 @@ def main(argv: list[str] | None = None) -> int:
         print(format_errors(result, args.errors))
     if args.details:
         print(format_details(result))
+    if args.html:
+        print()
+        print(format_extractors(compare_extractors(args.corpus)))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -1,9 +1,20 @@
 from __future__ import annotations
 
-import pytest
+import json
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from bilingual.cli import app
 from bilingual.errors import BilingualError
-from bilingual.ingest.reading import decode_bytes, html_to_text, read_source
+from bilingual.ingest.fetch import MAX_BYTES, url_stem
+from bilingual.ingest.html import html_to_text
+from bilingual.ingest.reading import decode_bytes, read_source
 
 TEXT = "市委书记李公乐说，党支部和共产党员就是群众的主心骨。我们要把疫情当作命令，把基层当作前线。"
 TRAD = "市委書記李公樂說，黨支部和共產黨員就是群眾的主心骨。我們要把疫情當作命令，把基層當作前線。"
@@ -108,4 +119,194 @@ def test_corrupt_docx(tmp_path) -> None:
     path = tmp_path / "broken.docx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(BilingualError, match=r"not a readable \.docx"):
+        read_source(path)
+
+
+# --- saved pages and web addresses (ingest/html.py, ingest/fetch.py) ---------------------
+
+
+PAGE = """<html><head><title>县里开展防汛演练_工作动态_某某县人民政府</title></head><body>
+<nav>首页 | 政务公开</nav>
+<div class="main"><h1>县里开展防汛演练</h1>
+<div class="info"><span>发布时间：2023-06-01 09:30</span><span>来源：县应急管理局</span></div>
+<div id="zoom"><p>6月1日，县应急管理局组织开展防汛应急演练。</p>
+<p><img src="/a/W020230601_600.jpg"></p><p>▲演练现场。（记者 王某 摄）</p>
+<p>演练检验了预案，锻炼了队伍。各乡镇要压实责任，确保安全度汛。</p>
+<p>责任编辑：李某</p></div></div>
+<footer>版权所有 某某县人民政府</footer></body></html>"""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        routes = {
+            "/news/a1.html": (200, "text/html; charset=gbk", PAGE.encode("gbk")),
+            # a server that says latin-1 about a GBK page: the <meta> and detection must win
+            "/mislabelled.html": (200, "text/html; charset=iso-8859-1", PAGE.encode("gbk")),
+            "/data.json": (200, "application/json", b'{"a": 1}'),
+            "/huge.html": (200, "text/html", b"<p>" + "大".encode() * (MAX_BYTES // 3 + 10)),
+        }
+        if self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", "/news/a1.html")
+            self.end_headers()
+            return
+        if self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.end_headers()
+            return
+        status, ctype, body = routes.get(self.path, (404, "text/html", b"<p>not found</p>"))
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading: what the size limit is for
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("path", ["/news/a1.html", "/moved", "/mislabelled.html"])
+def test_url_is_read_like_a_saved_page(site: str, path: str) -> None:
+    source = read_source(site + path)
+    assert source.format == "html"
+    assert source.stem == "a1" or path != "/news/a1.html"
+    lines = source.text.splitlines()
+    assert lines[:3] == ["县里开展防汛演练", "发布时间：2023-06-01 09:30", "来源：县应急管理局"]
+    assert "▲演练现场。（记者 王某 摄）" in lines
+    assert "首页 | 政务公开" not in source.text
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/missing.html", "404"),
+        ("/data.json", "not a web page"),
+        ("/huge.html", "too large"),
+        ("/loop", "redirects"),
+    ],
+)
+def test_bad_url_is_one_line_error(site: str, path: str, message: str) -> None:
+    with pytest.raises(BilingualError, match=message):
+        read_source(site + path)
+    result = CliRunner().invoke(app, ["segment", site + path])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and message in result.output
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("ftp://127.0.0.1/a.html", "cannot fetch 'ftp:'"),
+    ("http:///nohost", "not a valid web address"),
+    ("http://127.0.0.1:9/closed.html", "cannot fetch the page"),  # the discard port: refused
+])
+def test_unfetchable_addresses(url: str, message: str) -> None:
+    result = CliRunner().invoke(app, ["segment", url])
+    assert result.exit_code == 2 and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_url_through_segment_and_translate(site: str, tmp_path: Path) -> None:
+    """segment → translate → DOCX/TMX/XLIFF/TSV for an article given by its address."""
+    url = site + "/news/a1.html"
+    listing = CliRunner().invoke(app, ["segment", url, "--format", "jsonl"])
+    assert listing.exit_code == 0, listing.output
+    kinds = [json.loads(line)["kind"] for line in listing.stdout.splitlines()]
+    assert kinds[:3] == ["title", "meta", "meta"] and "caption" in kinds and kinds[-1] == "editor"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["translate", url, "-o", str(out), "--engine", "none",
+                                      "--no-tm", "--quiet"])
+    assert result.exit_code == 0, result.output
+    tsv = (out / "a1" / "a1.aligned.tsv").read_text(encoding="utf-8")
+    assert any(line.split("\t")[1:2] == ["caption"] or "\tcaption\t" in line
+               for line in tsv.splitlines())
+    # with English in it (a scripted engine), the publishers' formats carry the caption too
+    from helpers import translate_files
+
+    from bilingual.terms.annotate import load_term_tools
+    from bilingual.testing import ScriptedEngine
+
+    scripted = tmp_path / "scripted"
+    translate_files([url], scripted, ScriptedEngine("copy"), None, load_term_tools())  # type: ignore[list-item]
+    folder = scripted / "a1"
+    assert "▲演练现场。" in (folder / "a1.tmx").read_text(encoding="utf-8")
+    assert "▲演练现场。" in (folder / "a1.xlf").read_text(encoding="utf-8")
+    from docx import Document
+
+    document = Document(str(folder / "a1.bilingual.docx"))
+    texts = [p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert any("▲演练现场。" in text for text in texts)
+
+
+def test_url_stems() -> None:
+    assert url_stem("https://www.gov.cn/xinwen/2023-06/01/content_5321.htm") == "content_5321"
+    assert url_stem("http://127.0.0.1:8000/") == "127.0.0.1"
+
+
+def test_deeply_nested_page_keeps_its_body() -> None:
+    """Issue 10: 10,000 nested divs defeat the parser's depth limit; the page is flattened
+    and re-parsed, never read as a success with the body missing."""
+    markup = ("<html><body><h1>深层嵌套的页面标题</h1>" + "<div>" * 10_000
+              + "<p>正文第一段在最深处。</p>" + "</div>" * 10_000 + "<p>结尾一段。</p></body></html>")
+    lines = html_to_text(markup).splitlines()
+    assert "正文第一段在最深处。" in lines and "结尾一段。" in lines
+    assert lines[0] == "深层嵌套的页面标题"
+
+
+def test_wechat_sections_and_info_bar() -> None:
+    """Each <p> in its own <section> (WeChat); the info bar's spans are separate fields."""
+    sections = "".join(f"<section><p><span>第{i}段内容在这里。</span></p></section>" for i in range(1, 6))
+    markup = ("<html><body><div id='page'><h1>公众号文章标题</h1><div class='meta'>"
+              "<span>原创</span><span>某某发布</span><em>2023-06-21 18:02</em></div>"
+              f"<div id='js_content'>{sections}</div></div></body></html>")
+    lines = html_to_text(markup).splitlines()
+    assert lines[0] == "公众号文章标题"
+    assert lines[1:3] == ["原创", "某某发布"]
+    assert [line for line in lines if line.endswith("在这里。")] == [
+        f"第{i}段内容在这里。" for i in range(1, 6)]
+
+
+def test_page_without_text_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text("<html><body><div></div><script>var a='中文';</script></body></html>",
+                    encoding="utf-8")
+    with pytest.raises(BilingualError):
+        read_source(path)
+
+
+def test_logo_h1_and_page_without_h1() -> None:
+    """A site logo in an <h1> is not the headline; a page with none takes its <title>
+    without the site name."""
+    page = ("<html><body><div class='top'><h1 class='logo'><a>某某网</a></h1></div><div class='main'>"
+            "<div class='tit'>县委召开常委会议研究部署重点工作</div><div class='info'>2023-05-10 来源：县委办</div>"
+            "<div class='con'><p>5月9日，县委召开常委会议，研究部署近期重点工作。</p>"
+            "<p>会议强调，要抓好项目建设。</p></div></div></body></html>")
+    assert html_to_text(page).splitlines()[:2] == ["县委召开常委会议研究部署重点工作", "2023-05-10 来源：县委办"]
+    bare = ("<html><head><title>我县举办春季招聘会_县域要闻_某某县人民政府</title></head><body>"
+            "<div id='content'><p>3月1日，我县举办春季招聘会。</p><p>求职者与企业面对面交流。</p></div></body></html>")
+    assert html_to_text(bare).splitlines()[0] == "我县举办春季招聘会"
+
+
+def test_page_the_parser_cannot_read_is_an_error(tmp_path: Path, monkeypatch) -> None:
+    """When even the flattened page loses its body, reading fails; it never goes on without it."""
+    from bilingual.ingest import html
+
+    monkeypatch.setattr(html, "FLATTEN", re.compile(r"(?!x)x"))  # flattening that does nothing
+    path = tmp_path / "deep.html"
+    path.write_text("<html><body>" + "<div>" * 10_000 + "<p>正文在最深处。</p>" + "</div>" * 10_000
+                    + "</body></html>", encoding="utf-8")
+    with pytest.raises(BilingualError, match="too deeply nested"):
         read_source(path)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bilingual.ingest.article import load_article
-from bilingual.ingest.structure import line_kind, parse_meta
+from bilingual.ingest.normalize import normalize
+from bilingual.ingest.script import ScriptConverter
+from bilingual.ingest.structure import KINDS, LINE_RULES, classify, line_kind, parse_meta
 
 
 @pytest.mark.parametrize(
@@ -152,3 +154,125 @@ def test_banner_above_title_and_print_headline(fixtures) -> None:
     assert k[4][0] == "subtitle"
     assert k[5] == ("byline", "记者 张明华")
     assert [kind for kind, _ in k[6:]] == ["body", "body", "editor", "boilerplate"]
+
+
+_SCRIPTS = ScriptConverter()
+
+
+def _simplified(line: str) -> str:
+    """A line as the classifier sees it: normalised, in Simplified script."""
+    return _SCRIPTS.to_simplified(normalize(line))
+
+
+@pytest.mark.parametrize(
+    ("rule", "example"),
+    [(rule, example) for rule in LINE_RULES for example in rule.examples],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_every_rule_claims_its_examples(rule, example: str) -> None:
+    """Rules as data: each rule's golden examples get that rule's kind (first match wins, so
+    this also checks that no earlier rule steals them)."""
+    assert rule.examples, "a rule without examples"
+    assert line_kind(_simplified(example), example)[0] == rule.kind
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        ("2021-03-04 09:12:30 来源：某某县人民政府",
+         {"date": "2021-03-04", "time": "09:12:30", "source": "某某县人民政府"}),
+        ("来源：市融媒体中心 发布时间：2019-05-06 14:20",
+         {"source": "市融媒体中心", "date": "2019-05-06", "time": "14:20"}),
+        ("刊发日期：2021-03-04 阅读次数：", {"date": "2021-03-04"}),
+        ("来源：共产党员网 | 2021-06-28 | 作者：", {"source": "共产党员网", "date": "2021-06-28"}),
+        ("信息来源：市卫健委　发布时间：2022-04-02 16:35　作者：　阅读次数：386",
+         {"source": "市卫健委", "date": "2022-04-02", "time": "16:35", "views": "386"}),
+        ("《 人民日报 》（ 2022年06月10日 04 版）",
+         {"publication": "人民日报", "date": "2022-06-10", "page": "04"}),
+        ("2022/11/03 10:05（11/03 18:20 更新）",
+         {"date": "2022-11-03", "time": "10:05", "updated": "11-03 18:20"}),
+        ("2023年7月7日 星期五 04:32", {"date": "2023-07-07", "time": "04:32"}),
+        ("2022年11月18日（星期五）", {"date": "2022-11-18"}),
+        ("香港时间15时42分", {"time": "15:42"}),
+        ("发布单位：卫生局", {"source": "卫生局"}),
+        ("点阅数：1208", {"views": "1208"}),
+        ("某某组工 2022-11-20 20:15 发表于河南",
+         {"source": "某某组工", "date": "2022-11-20", "time": "20:15", "location": "河南"}),
+        ("某某县融媒体中心 2023-06-12 11:26",
+         {"source": "某某县融媒体中心", "date": "2023-06-12", "time": "11:26"}),
+        ("来源丨某某县委组织部", {"source": "某某县委组织部"}),
+        ("2023 04/18 09:41:27", {"date": "2023-04-18", "time": "09:41:27"}),
+        ("【发布时间：2023-03-15】【来源：市政府办公室】", {"date": "2023-03-15", "source": "市政府办公室"}),
+        ("文章来源：某某日报 访问量：88", {"source": "某某日报", "views": "88"}),
+        ("来源：某某网 编辑：王某", {"source": "某某网", "editor": "王某"}),
+    ],
+)
+def test_meta_shapes(line: str, fields: dict[str, str]) -> None:
+    assert parse_meta(line) == fields
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "作者：吴某某",  # alone, the byline
+        "编辑：王某",  # alone, the editor line
+        "人民日报 2022年06月10日 星期五",  # an e-paper masthead
+        "2022年工作要点",
+        "会议于2022年4月10日下午召开。",
+    ],
+)
+def test_not_meta(line: str) -> None:
+    assert parse_meta(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "三、群众如有发热症状请及时联系我们社区卫生服务中心，或前往就近发热门诊就诊。",
+        "县纪委书记要求，要及时总结提炼好经验好做法，把某某镇的经验分享到全县各乡镇，形成“一村一品”清廉品牌。",
+        "如發現長輩出現發燒、咳嗽等症狀，請立即撥打1922防疫專線或聯繫我們社區關懷據點。",
+        "关闭违规企业12家",
+        "走近摄影",  # a heading, not a photo credit
+    ],
+)
+def test_chrome_phrases_never_claim_running_text(line: str) -> None:
+    """Issue 16: a chrome rule claims only a short line that is mostly chrome."""
+    assert line_kind(_simplified(line), line)[0] is None
+
+
+def _kinds_of(text: str) -> list[str]:
+    lines = [(n, line, _simplified(line)) for n, line in enumerate(text.splitlines(), 1) if line]
+    return [block.kind for block in classify(lines)]
+
+
+def test_notice_signature_and_kicker_positions() -> None:
+    notice = "\n".join([
+        "关于做好春节期间疫情防控工作的通告", "（第3号）", "各位居民：",
+        "为切实做好春节期间疫情防控工作，现将有关事项通告如下：",
+        "一、返乡人员要提前报备。", "二、减少聚集。", "咨询电话：0371-1234567",
+        "某某街道疫情防控指挥部", "2023年1月10日"])
+    assert _kinds_of(notice) == ["title", "subtitle", "body", "body", "body", "body", "body",
+                                 "byline", "meta"]
+    page = "\n".join([
+        "第05版：要闻", "坚持人民至上　守护万家灯火", "某某市全力做好民生保障工作",
+        "——来自基层一线的报道", "本报记者　王某某",
+        "入冬以来，某某市把民生保障作为重中之重，各项工作有序推进，群众生活安定。",
+        "（下转第六版）", "《 人民日报 》（ 2023年01月10日 05 版）"])
+    assert _kinds_of(page) == ["boilerplate", "subtitle", "title", "subtitle", "byline", "body",
+                               "boilerplate", "meta"]
+    # an outlet's name right above the headline is its banner, not a kicker
+    pasted = "\n".join(["某某县人民政府", "我县召开安全生产工作会议", "2023-05-10 来源：县应急管理局",
+                         "5月9日，我县召开安全生产工作会议，部署当前安全生产工作。"])
+    assert _kinds_of(pasted) == ["boilerplate", "title", "meta", "body"]
+
+
+def test_caption_kind_is_one_translated_segment(fixtures, tmp_path) -> None:
+    path = tmp_path / "photo.txt"
+    path.write_text("\n".join([
+        "村民抢收小麦", "2023-06-05 09:00 来源：某某日报", "▲村民在田间抢收小麦。志愿者前来帮忙。",
+        "连日来，各地抢抓晴好天气收割小麦。", "（记者 张某 摄）"]), encoding="utf-8")
+    article = load_article(path)
+    captions = [s for s in article.segments if s.kind == "caption"]
+    assert "caption" in KINDS
+    assert [s.zh for s in captions] == ["▲村民在田间抢收小麦。志愿者前来帮忙。", "（记者 张某 摄）"]
+    assert all(s.translate and s.index == 1 for s in captions)

@@ -10,10 +10,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bilingual.chars import has_ideograph
 from bilingual.errors import BilingualError
+from bilingual.ingest.fetch import is_url
+from bilingual.ingest.html import read_html_bytes
 
 # Encodings a Chinese news file is realistically in. Restricting the detector to these
 # keeps it from "finding" Cyrillic or Latin-1 in short GBK files.
@@ -31,7 +32,6 @@ BOMS = (
 
 # Control characters other than tab/newline/CR/form feed: a decoded text full of them is binary.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
 
 
@@ -112,78 +112,6 @@ def read_docx(path: Path, name: str) -> str:
     return "\n".join(p.text for p in document.paragraphs)
 
 
-# Elements whose text is never article content.
-HTML_DROP = ("script", "style", "noscript", "nav", "footer", "header", "aside", "form", "iframe")
-HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "div",
-               "dd", "dt", "section", "article", "center", "figcaption"}
-
-
-def html_to_text(markup: str) -> str:
-    """The article body of a saved news page, one block element a line."""
-    import lxml.html
-
-    try:
-        root = lxml.html.document_fromstring(markup)
-    except Exception:  # lxml raises several types for hopeless markup
-        return ""
-    for bad in root.xpath("|".join(f"//{tag}" for tag in HTML_DROP)):
-        bad.drop_tree()
-    container = _article_container(root)
-    lines: list[str] = []
-    h1 = container.xpath(".//h1")
-    if not h1:
-        titles = root.xpath("//title")
-        if titles and titles[0].text_content().strip():
-            lines.append(titles[0].text_content().strip())
-    for el in container.iter():
-        if not isinstance(el.tag, str) or el.tag not in HTML_BLOCKS:
-            continue
-        # only the innermost blocks, so that nested divs don't repeat their children's text
-        if any(isinstance(c.tag, str) and c.tag in HTML_BLOCKS for c in el.iterdescendants()):
-            own = (el.text or "").strip()
-            if own:
-                lines.append(own)
-            continue
-        text = el.text_content().strip()
-        if text:
-            lines.append(text)
-    return "\n".join(lines)
-
-
-def _article_container(root: Any) -> Any:
-    """The element holding the article: <article>, else the block with the most <p> text."""
-    articles = root.xpath("//article")
-    if articles:
-        return articles[0]
-    best, best_len = None, 0
-    for el in root.xpath("//*[p]"):
-        length = sum(len(p.text_content()) for p in el.xpath("./p"))
-        if length > best_len:
-            best, best_len = el, length
-    if best is None:
-        bodies = root.xpath("//body")
-        return bodies[0] if bodies else root
-    # keep the page's h1 title, which usually sits just above the paragraph container
-    parent = best.getparent()
-    if parent is not None and not best.xpath(".//h1") and parent.xpath(".//h1"):
-        return parent
-    return best
-
-
-def read_html_bytes(data: bytes, name: str) -> tuple[str, str]:
-    declared = META_CHARSET_RE.search(data[:4096])
-    text = encoding = None
-    if declared:
-        try:
-            encoding = declared.group(1).decode("ascii").lower()
-            text = data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            text = None
-    if text is None:
-        text, encoding = decode_bytes(data, name)
-    return html_to_text(text), str(encoding)
-
-
 def _read_text(path: Path, name: str) -> tuple[str, str]:
     return decode_bytes(path.read_bytes(), name)
 
@@ -222,7 +150,7 @@ def input_format(path: Path) -> InputFormat:
 
 
 def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
-    """Read one article from a path ("-" is standard input)."""
+    """Read one article from a path ("-" is standard input, http(s):// a web page)."""
     name = str(path)
     if name == "-":
         data = stdin if stdin is not None else sys.stdin.buffer.read()
@@ -231,6 +159,11 @@ def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
             else decode_bytes(data, "<stdin>")
         return Source("<stdin>", "stdin", check_text(text, "<stdin>"), encoding,
                       "html" if is_html else "txt")
+    if is_url(name):
+        from bilingual.ingest.fetch import read_url
+
+        text, encoding, stem = read_url(name)
+        return Source(name, stem, check_text(text, name), encoding, "html")
     p = Path(path)
     if not p.exists():
         raise BilingualError("no such file", name, "check the path")

@@ -23,6 +23,11 @@ class SegmentRules:
     no_break_after_ellipsis: str  # "……等", "……，": the sentence goes on
     title_open: str  # no sentence ends inside book-title marks
     title_close: str
+    quote_open: str  # a bare ellipsis inside a quotation elides words, it ends no sentence
+    quote_close: str
+    # A bare ellipsis followed by one of these goes on with the same sentence: the elided list
+    # leads into its purpose ("……长效化、制度化……让群众的获得感成色更足。").
+    ellipsis_continuations: tuple[str, ...]
 
 
 ZH = SegmentRules(
@@ -34,6 +39,9 @@ ZH = SegmentRules(
     no_break_after_ellipsis="，、；：。！？,;:!?”’」』）》等的之",
     title_open="《",
     title_close="》",
+    quote_open="“「『",
+    quote_close="”」』",
+    ellipsis_continuations=("让", "使", "推动", "确保", "促进", "推进", "以便", "以", "为了"),
 )
 
 
@@ -64,17 +72,20 @@ def split_sentences(text: str, rules: SegmentRules = ZH) -> list[str]:
     if not text:
         return []
     bounds: list[int] = []
-    depth = 0  # nesting of book-title marks, counted incrementally to stay linear
+    depth = quoted = 0  # nesting of book-title marks and quotes, counted incrementally
     counted = 0
     for m in _pattern(rules).finditer(text):
         start, end = m.span()
-        depth += text.count(rules.title_open, counted, start)
-        depth -= text.count(rules.title_close, counted, start)
-        depth = max(depth, 0)
+        depth = max(depth + _count(text, rules.title_open, counted, start)
+                    - _count(text, rules.title_close, counted, start), 0)
+        quoted = max(quoted + _count(text, rules.quote_open, counted, start)
+                     - _count(text, rules.quote_close, counted, start), 0)
         counted = start
         if depth > 0 or end >= len(text):
             continue
-        if not _is_boundary(text, m.group(), start, end, rules):
+        # an ellipsis that closes its quotation ("……」") is not inside it any more
+        inside = quoted > 0 and not any(c in rules.quote_close for c in m.group())
+        if not _is_boundary(text, m.group(), start, end, rules, inside):
             continue
         bounds.append(end)
     pieces: list[str] = []
@@ -88,7 +99,12 @@ def split_sentences(text: str, rules: SegmentRules = ZH) -> list[str]:
     return pieces
 
 
-def _is_boundary(text: str, cluster: str, start: int, end: int, rules: SegmentRules) -> bool:
+def _count(text: str, chars: str, start: int, end: int) -> int:
+    return sum(text.count(c, start, end) for c in chars)
+
+
+def _is_boundary(text: str, cluster: str, start: int, end: int, rules: SegmentRules,
+                 quoted: bool = False) -> bool:
     core = cluster.rstrip(" \t\u3000\u00a0").rstrip(rules.closers)
     has_full = any(c in rules.terminators for c in core)
     has_half = any(c in rules.halfwidth_terminators for c in core)
@@ -104,5 +120,9 @@ def _is_boundary(text: str, cluster: str, start: int, end: int, rules: SegmentRu
             return False
         if core.startswith(".") and (start == 0 or not is_ideograph(text[start - 1])):
             return False  # "..." in Latin text
+        before = text[start - 1] if start > 0 else ""
+        if quoted or before in rules.quote_close or text.startswith(
+                rules.ellipsis_continuations, end):
+            return False  # an elision inside a quote, after a list of quotes, or going on
     return True
 

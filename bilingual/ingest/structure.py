@@ -1,9 +1,13 @@
-"""Recognise the parts of a news article: title, meta lines, byline, headings, body, chrome.
+"""Recognise the parts of a news article: title, meta lines, byline, captions, body, chrome.
 
 Two kinds of knowledge, both data: `LINE_RULES` say what a line looks like on its own
-(a `来源:` line, a `责任编辑:` line, a `——` subtitle); `classify` adds what position tells
-(the line before the date is the title, everything after the editor line is site chrome).
-Lines are classified on their normalised Simplified form, so Traditional input works alike.
+(a `来源:` line, a `责任编辑:` line, a photo caption, a share bar), each with the examples it
+must claim (tested one by one); `META_FIELDS` say which fields a meta line is made of.
+`classify` adds what position tells: the title is the last short line before the first
+meta/byline/subtitle line of the header, a short line right above the title is its kicker,
+the lines above a date at the end of a notice are its signature, and whatever follows the
+closing editor line is site chrome. Lines are classified on their normalised Simplified form,
+so Traditional input works alike.
 """
 
 from __future__ import annotations
@@ -13,56 +17,181 @@ from dataclasses import dataclass, field
 
 from bilingual.chars import IDEOGRAPHS as CJK
 
+KINDS = ("title", "subtitle", "meta", "byline", "heading", "body", "caption", "editor",
+         "boilerplate")
+
 NAME = rf"[{CJK}·]{{2,5}}"
 SENTENCE_END = "。！？!?…；;：:，,、"
+# A line ending in one of these is running text, never a title, heading or chrome label.
+BODY_END = "。；;：:，,、"
 CLOSERS = "”’」』）)》\"'"
 
 MAX_TITLE = 64  # characters; longer first lines are body text, not a title
 MAX_HEADING = 40
+MAX_KICKER = 32  # a kicker (引题) above the title is a short phrase
+MAX_SIGNATURE = 30  # an issuing body signing a notice
+MAX_META = 120  # the longest meta line seen is about 60 characters
+MAX_RULED = 240  # the longest line any rule claims (a long photo caption)
 
 
 @dataclass(frozen=True)
 class LineRule:
+    """One look of a line. `max_len` keeps a chrome rule off sentences of running text that
+    merely contain its phrase (…请及时联系我们社区卫生服务中心…); `original` matches the line
+    as written, where spacing carries the meaning (a print byline `王　某`)."""
+
     kind: str
     pattern: re.Pattern[str]
-    note: str = ""
+    examples: tuple[str, ...]
+    max_len: int = 0  # 0: any length
+    original: bool = False
+    ends: str = ""  # if set, the rule is tried only on lines ending in one of these (speed)
 
 
-def _r(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+# What a name ends with: a rule ending in a name is tried only on lines ending in an ideograph.
+CJK_LAST = "\u3400-\u9fff"
 
 
-# What a line is by its own look. First match wins.
+def _r(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+def _ri(pattern: str) -> re.Pattern[str]:
+    """Case-insensitive, for the Latin words of page chrome (Copyright, Cookie, .JPG); only
+    where needed, since folding case over the ideograph ranges makes compiling slow."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_EDITOR_LABEL = r"(?:责任编辑|责编|本版编辑|值班编辑|编辑|美编|审核|审校|校对|监制|签发|初审|复审|终审|编审|统筹)"
+_EDITOR_VALUE = r"[^\]】）)\s:：丨|｜]{1,20}"
+_EDITOR_PAIR = rf"{_EDITOR_LABEL}\s*[:：丨|｜]\s*{_EDITOR_VALUE}"
+_REPORTER = r"(?:本报|本台|本网|本刊|新华社|人民日报|央视|中央社)?(?:特约|见习)?(?:记者|通讯员)"
+_CREDIT_END = (r"(?:[（(][^（）()]{0,40}(?:摄|摄影|提供|供图|照片|图片)\s*[）)]"
+               rf"|(?:[\s。！？）)]|记者|通讯员){NAME}\s*[/／]?\s*(?:摄|摄影)|^{NAME}\s+(?:摄|摄影)"
+               r"|资料图片?|新华社发)$")
+
+# What a line is by its own look. First match wins; meta lines (META_FIELDS) are tried before.
 LINE_RULES: tuple[LineRule, ...] = (
-    LineRule("editor", _r(r"^[\[【（(]?\s*(?:责任编辑|责编|编辑|值班编辑|审核|审校|校对|监制|签发)"
-                          r"\s*[:：]\s*(?P<editor>[^\]】）)]+?)\s*[\]】）)]?$"),
-             "责任编辑:孔德明, 【编辑：王某】"),
-    LineRule("byline", _r(rf"^(?:本报|本台|新华社|人民日报|央视)?(?:特约|见习)?(?:记者|通讯员)"
-                          rf"(?:\s*{NAME})(?:\s*[、，,\s]\s*(?:通讯员\s*)?{NAME})*$"),
-             "记者 尚丽娟, 本报记者 王明 通讯员 李华"),
-    LineRule("byline", _r(rf"^(?:文|图|文/图|文／图|作者|撰稿|摄影)\s*[/／:：|丨]\s*{NAME}"
-                          rf"(?:\s*[、，,\s]\s*{NAME})*$"),
-             "文/王明, 作者：李华"),
-    LineRule("subtitle", _r(r"^(?:——|—|－－|--|─)\s*\S"), "——看我市各级党组织如何..."),
+    LineRule("editor", _r(rf"^[\[【（(]?\s*(?P<pair>{_EDITOR_PAIR})(?:\s*[、，,]?\s*{_EDITOR_PAIR})*"
+                          r"\s*[\]】）)]?\s*\d*$"),
+             ("责任编辑:孔德明", "【编辑：王某】", "编辑丨王某", "终审：陈建国",
+              "本版编辑：马某　美编：李某", "（编辑：王某　审核：刘某某）", "（編輯：林淑媛）1120215",
+              "(责编：赵蕾、张娜)")),
+    LineRule("byline", _r(rf"^(?:(?:文|图|文/图|文／图|图/文|作者|撰稿|撰文|文字|图片)\s*[/／:：|丨]\s*"
+                          rf"{NAME}\s*)+$"),
+             ("文/王明", "作者：李华", "文字：新华社区　图片：新华社区")),
+    # captions before bylines: "（记者 孙某某 摄）" is a photo credit, not the article's byline
+    LineRule("caption", _r(r"^[▲△▼]\s*\S"), ("▲民警向群众讲解交通安全知识",)),
+    LineRule("caption", _r(r"^(?:图为|图：|图:|图/|图／|上图|下图|左图|右图)\s*\S|^[（(]?(?:图片来源|图源)\s*[:：]"),
+             ("图为街道机关党支部党员重温入党誓词。", "图：志愿者帮助村民晾晒小麦。", "（图片来源：某某网）")),
+    LineRule("caption", _r(_CREDIT_END), ends="摄影供片图发）)",
+             examples=
+             ("（记者 孙某某 摄）", "▲长辈们在据点一起用餐、聊天。（记者林某某摄）",
+              "某某市机关党员干部在红色教育基地重温入党誓词。何伟摄",
+              "■社署表示，服务券名额将增至10000张。资料图片",
+              "衛生福利部宣布擴大長照服務。（中央社檔案照片）", "花蓮縣政府今天舉行平板捐贈儀式。記者黃某某／攝影")),
+    LineRule("caption", _r(rf"(?:^|\s)(?:制图|绘图|摄影|图表|图片)\s*[:：/／]\s*{NAME}(?:\s+{NAME})*$"),
+             ends=CJK_LAST, examples=
+             ("全省小麦机收进度示意图　制图：王某", "摄影：刘某　黄某")),
+    LineRule("byline", _r(rf"^[（(]?{_REPORTER}\s*[:：]?\s*{NAME}(?:\s*[、，,\s]\s*(?:{_REPORTER}\s*"
+                          rf"[:：]?\s*)?{NAME})*(?:\s*报[道导])?[）)]?$"),
+             ("记者 尚丽娟", "本报记者 王明 通讯员 李华", "（本报记者 吴某某 通讯员 郑某）",
+              "记者：刘畅　通讯员：马宁", "本网记者 孙莉 通讯员 郭浩", "記者 李嘉欣 報道")),
+    LineRule("byline", _r(rf"^(?:本报|中央社)?记者\s*{NAME}?\s*[/／]\s*[{CJK}]{{2,8}}报[导道]$"
+                          rf"|^(?:本报|本网)?综合报[导道]$"),
+             ("記者林某某／高雄報導", "記者黃某某／花蓮即時報導", "綜合報導")),
+    LineRule("byline", _r(r"^[（(]\s*作者\s*(?:为|系|是|[:：])[^（）()]{2,60}[）)]$"),
+             ("（作者为某某省委党校教授）", "（作者：李某某，系某某大学马克思主义学院副教授）")),
+    LineRule("byline", _r(rf"^[（(](?:[{CJK}]{{2,12}}\s+{NAME}|[{CJK}]{{2,16}}(?:供稿|供图|来稿))[）)]$"),
+             ("（区委宣传部 王某某）", "（某某街道党工委供稿）")),
+    LineRule("byline", _r(rf"^[{CJK}]{{0,8}}?(?:特约|见习)?(?:评论员|记者)$"), ("本报评论员", "明報記者")),
+    LineRule("byline", _r(rf"^[{CJK}][ \u3000]+[{CJK}]{{1,2}}$|^[{CJK}]{{2}}[ \u3000]+[{CJK}]$"),
+             ("王　某", "刘　某"), original=True),
+    LineRule("subtitle", _r(r"^(?:——|—|－－|--|─)\s*\S"), ("——看我市各级党组织如何...",)),
+    LineRule("subtitle", _r(r"^[（(]?第?\s*[\d一二三四五六七八九十百零〇]+(?:/\d+)?\s*号(?:通告|公告|令)?[）)]?$"
+                            rf"|^[{CJK}]{{1,10}}[〔\[［（(]\d{{4}}[〕\]］）)]\d+号$"),
+             ("（第12号）", "第004/2022號通告", "某政办〔2022〕12号")),
+    # Chrome that says so whatever its length: copyright, cookies, players, leaving the site.
+    LineRule("boilerplate", _ri(
+        r"版权所有|版权声明|Copyright|©|ICP备|ICP证|公网安备|网安备|网站标识码|技术支持\s*[:：]|"
+        r"未经(?:书面)?(?:授权|许可).{0,20}(?:转载|使用)|非经授权|禁止转载|不得转载|Cookie|隐私权?政策|"
+        r"浏览器不支持|does not support|即将离开|违法和不良信息举报|主办单位\s*[:：]|主办\s*[:：]"),
+        ("本網站使用Cookie以提供您更好的服務。繼續使用即表示您同意我們的隱私權政策。",
+         "您的浏览器不支持 video 标签。", "Your browser does not support the video tag.",
+         "本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。",
+         "您访问的链接即将离开“某某省人民政府门户网站” 是否继续？"),
+        max_len=90),
+    LineRule("boilerplate", _r(rf"[{CJK}]{{2,20}}主办$|承办$"), ("中共中央宣传部委托新华通讯社主办",),
+             max_len=40, ends="办"),
+    # Page furniture of print editions and e-papers.
     LineRule("boilerplate", _r(
-        r"(?:热门推荐|相关新闻|相关阅读|相关链接|延伸阅读|推荐阅读|分享到|扫一扫|扫描二维码|"
-        r"版权所有|版权声明|Copyright|©|ICP备|ICP证|网安备|返回顶部|返回首页|打印本页|关闭窗口|"
-        r"字体[:：]|字号[:：]|点击排行|网站地图|联系我们|上一篇|下一篇|当前位置|您的位置|"
-        r"^首页\s*[>＞]|主办$|承办$|未经授权.*转载|违法和不良信息举报)", ), "site chrome"),
+        r"^第?\s*[A-Za-z]?\d{1,3}\s*版\s*[:：]|^[A-Z]\d{1,2}\s*[:：]\s*\S{2,8}$|总第\d+期|"
+        r"^[（(]?\s*(?:上接|下转|转|接)\s*(?:第?[一二三四五六七八九十\dA-Z]+版)\s*[）)]?$|"
+        rf"^[{CJK}]{{2,8}}报\s*\d{{4}}年\d{{1,2}}月\d{{1,2}}日\s*星期.$|(?:数字报|电子报|数字版)$|"
+        r"^[（(]?完[）)]?$|^上一版|^下一版"),
+        ("第04版：要闻　总第27123期", "A2：评论", "（下转第五版）", "（上接A1版）",
+         "人民日报 2022年06月10日 星期五", "某某日报数字报", "（完）", "完", "上一版　下一版"),
+        max_len=40),
+    # Navigation, share bars, reader tools: only a short line that is mostly the phrase.
+    LineRule("boilerplate", _ri(
+        r"分享到|分享至|分享给|^分享\s*[:：]?$|^分享\s*[:：]|参与互动|我要评论|发表评论|网友评论|扫一扫|扫描二维码|扫码关注|返回顶部|返回首页|打印|列印|关闭窗口|【关闭】|"
+        r"字体|字号|字级|点击排行|网站地图|联系我们|上一篇|下一篇|当前位置|您的位置|所在的位置|"
+        r"热门推荐|相关新闻|相关阅读|相关链接|相关稿件|相关报道|延伸阅读|推荐阅读|相关推荐|热点推荐|精彩推荐|为你推荐|"
+        r"猜你喜欢|热门文章|最新文章|语音播报|语音播放|纠错】|^纠错$|"
+        r"回上一页|继续往下阅读|关注我们|视频加载中|点击播放|查看大图|查看原图|收录于合集|阅读原文|下载.{0,12}(?:客户端|APP)|让更多人看到|^广告$|我知道了|"
+        r"^首页\s*[>＞]|门户网站|全球资讯网|www\.|^\S+\.(?:jpe?g|png|gif|webp|bmp)$"),
+        ("热门推荐", "分享到：微信 微博", "语音播报", "小字号", "字級", "列印", "【纠错】",
+         "請繼續往下閱讀...", "分享給朋友：", "分享給朋友：FacebookLineX複製連結", "W020210608345678_600.jpg",
+         "臺中市政府全球資訊網", "收录于合集 #五星支部创建 12个", "广告", "分享", "参与互动"),
+        max_len=24),
+    LineRule("boilerplate", _r(r"^(?:上一篇|下一篇|上一条|下一条)\s*[:：]"),
+             ("上一篇：县农业农村局开展农产品质量安全专项检查",), max_len=64),
+    # Breadcrumbs and menus: short items joined by > or spaced | /, or a row of menu words.
+    LineRule("boilerplate", _r(
+        r"^(?:[^\s>＞»›]{1,12}\s*(?:>>|>|＞|»|›)\s*)+[^\s>＞»›]{1,12}$|"
+        r"^(?:[^\s/／|｜]{1,12}\s+[/／|｜]\s+)+[^\s/／|｜]{1,12}$|^(?:[^\s|｜]{1,8}[|｜]){2,}[^\s|｜]{1,8}$|"
+        rf"^(?:[{CJK}]{{2,6}}\s+){{3,}}[{CJK}]{{2,6}}$|^(?:【[^】]{{1,8}}】\s*)+$|^[^\w{CJK}]{{3,}}$"),
+        ("首頁 / 政治", "香港 > 要聞", "自由時報 › 地方", "人民网 >> 地方 >> 河南频道", "某某市委组织部 | 组工动态",
+         "人民网首页|频道首页|网站地图", "网站首页 政务公开 政务服务 政民互动 走进某某", "【我要纠错】 【打印本页】",
+         "＊＊＊＊＊＊＊＊"),
+        max_len=60),
+    # Kana never occur in Chinese news text: a Japanese line is the site's own furniture.
+    LineRule("boilerplate", _r(r"[\u3040-\u30ff]{2}"), ("ホームページに戻る",), max_len=60),
+    # A line with no Chinese at all is page furniture (Facebook, Line, an English banner).
+    LineRule("boilerplate", _r(rf"^[^{CJK}]+$"), ("Facebook", "LINE")),
 )
 
-# Fields of a meta line. A line is meta when these patterns consume all of it but separators.
+_VIEWS = r"(?:浏览|阅读|点击|点阅|访问)(?:次数|人次|数|量)?"
+# Fields of a meta line, in the order they are taken out of it. A line is meta when these
+# consume all of it but separators (and at most two leading words: the account or outlet
+# name of `某某组工 2022-11-20 20:15 发表于河南`, `某某县融媒体中心　2023-06-12 11:26`).
 META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("date", _r(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")),
-    ("time", _r(r"(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?:[:：](?P<s>\d{2}))?")),
-    ("source", _r(r"(?:来源|稿源|出处|信息来源|转自)\s*[:：]\s*"
-                  r"(?P<v>[^\s|丨｜]+(?:\s[^\s|丨｜:：]+)*?)"
-                  r"(?=\s*(?:[|丨｜]|\s(?:作者|编辑|发布|浏览|点击|时间)|$))")),
-    ("author", _r(r"(?:作者|撰稿)\s*[:：]\s*(?P<v>[^\s|丨｜]+)")),
-    ("views", _r(r"(?:浏览|阅读|点击)(?:次数|量)?\s*[:：]\s*(?P<v>\d+)")),
-    ("label", _r(r"(?:发布时间|发布日期|发表时间|时间|日期)\s*[:：]")),
+    ("updated", _r(r"[（(]\s*(?P<m>\d{1,2})/(?P<d>\d{1,2})\s+(?P<h>\d{1,2}):(?P<mi>\d{2})\s*更新\s*[）)]")),
+    ("date", _r(r"(?P<y>\d{4})(?:\s*[-/.年]\s*|\s+)(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")),
+    ("weekday", _r(r"[（(]?(?:星期|礼拜)[一二三四五六日天][）)]?")),
+    ("time", _r(r"(?P<zone>(?:香港|北京|台北|澳门)?时间)?\s*(?P<h>\d{1,2})(?:[:：]|时)(?P<mi>\d{2})"
+                r"(?:[:：](?P<s>\d{2})|分)?")),
+    ("source", _r(r"(?:(?:信息|文章|稿件|新闻|本文)?来源(?:单位)?|稿源|出处|转自|发布单位|发布机构)\s*[:：丨|｜]\s*"
+                  r"(?P<v>[^\s|丨｜:：【】\[\]]+(?:\s[^\s|丨｜:：【】\[\]]+)*?)"
+                  r"(?=\s*(?:[|丨｜】\]]|\s(?:作者|编辑|责任编辑|发布|浏览|阅读|点击|点阅|访问|时间|日期)|$))")),
+    ("original_title", _r(r"原标题\s*[:：]\s*(?P<v>[^（）()]+)")),
+    ("publication", _r(r"《\s*(?P<v>[^《》]{2,12}?)\s*》")),
+    ("page", _r(r"(?P<v>\d{1,3})\s*版")),
+    ("author", _r(r"(?:作者|撰稿)\s*[:：]\s*(?P<v>[^\s|丨｜:：]+)(?=\s|$|[|丨｜])")),
+    ("editor", _r(r"(?:责任编辑|编辑)\s*[:：]\s*(?P<v>[^\s|丨｜:：]+)(?=\s|$|[|丨｜])")),
+    ("views", _r(rf"{_VIEWS}\s*[:：]?\s*(?P<v>\d+)")),
+    ("location", _r(rf"发表于\s*(?P<v>[{CJK}]{{2,4}})")),
+    ("label", _r(r"(?:发布时间|发布日期|发表时间|发表日期|刊发日期|刊发时间|更新时间|更新日期|发稿时间|"
+                 r"时间|日期)\s*[:：]")),
+    # a field the site left empty: `作者：`, `阅读次数：`
+    ("label", _r(rf"(?:作者|撰稿|来源|{_VIEWS})\s*[:：]?(?=\s|$|[|丨｜])")),
+    ("label", _r(r"^原创$")),
 )
-META_SEPARATORS = re.compile(r"^[\s|丨｜/／·•,，]*$")
+_CLAUSE = re.compile(r"[。！？；，]")
+# Every meta line holds a digit or one of these labels; others skip the field patterns (speed).
+_META_HINT = re.compile(r"\d|来源|稿源|出处|转自|发布|作者|撰稿|原创|原标题|编辑|浏览|阅读|点击|点阅|访问|日期|时间")
+META_SEPARATORS = re.compile(r"^[\s|丨｜/／·•,，（）()【】\[\]]*$")
+_LEAD_WORDS = re.compile(rf"^\s*((?:[{CJK}·]{{2,12}}\s+){{1,2}})")
 
 # An agency dateline opening the first paragraph: "新华社北京2月1日电（记者 王明）".
 DATELINE = _r(
@@ -71,6 +200,13 @@ DATELINE = _r(
 )
 NUMERAL = "一二三四五六七八九十"
 NUMBERED_HEADING = _r(rf"^(?:[{NUMERAL}]+、|[（(][{NUMERAL}]+[）)]|第[{NUMERAL}]+[部章节条])")
+# `咨询电话：0396-7123456`: a label and its value is a line of content, not a heading
+LABEL_VALUE = _r(r"[:：]\s*\S")
+# A site's or outlet's name above the headline is its banner, not a kicker.
+OUTLET = _r(r"^\S{2,16}(?:网|网站|政府|日报|晚报|报社|频道|客户端|融媒体中心|新闻中心|电视台|发布)$")
+# The header of a list of links to other stories: the short lines under it are chrome too.
+RELATED = _r(r"^(?:相关新闻|相关阅读|相关链接|相关稿件|相关报道|延伸阅读|推荐阅读|热门推荐|猜你喜欢|"
+             r"相关推荐|热点推荐|精彩推荐|为你推荐|热门文章|最新文章)")
 
 
 @dataclass
@@ -83,38 +219,85 @@ class Block:
     meta: dict[str, str] = field(default_factory=dict)
 
 
+def _field_value(name: str, m: re.Match[str]) -> str | None:
+    if name == "date":
+        return f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
+    if name == "time":
+        return f"{int(m['h']):02d}:{m['mi']}" + (f":{m['s']}" if m["s"] else "")
+    if name == "updated":
+        return f"{int(m['m']):02d}-{int(m['d']):02d} {int(m['h']):02d}:{m['mi']}"
+    if name in ("label", "weekday"):
+        return None
+    return m["v"].strip()
+
+
 def parse_meta(line: str) -> dict[str, str] | None:
     """Fields of a date / source line, or None if the line is not purely meta."""
     rest = line
     fields: dict[str, str] = {}
+    labelled = zoned = False
+    seen: set[str] = set()
     for name, pattern in META_FIELDS:
         m = pattern.search(rest)
         if not m:
             continue
-        if name == "date":
-            fields["date"] = f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
-        elif name == "time":
-            fields["time"] = f"{int(m['h']):02d}:{m['mi']}" + (f":{m['s']}" if m["s"] else "")
-        elif name != "label":
-            fields[name] = m["v"].strip()
+        value = _field_value(name, m)
+        if value is not None:
+            fields.setdefault(name, value)
+        labelled |= name == "label"
+        seen.add(name)
+        zoned |= name == "time" and bool(m["zone"])
         rest = rest[: m.start()] + " " + rest[m.end():]
-    if not fields or not META_SEPARATORS.match(rest):
+    lead = _LEAD_WORDS.match(rest)
+    # an e-paper masthead (`人民日报 2022年06月10日 星期五`) names its weekday; a source line not
+    if lead and "date" in fields and "source" not in fields and "weekday" not in seen \
+            and META_SEPARATORS.match(rest[lead.end():]):
+        fields["source"] = " ".join(lead.group(1).split())  # the outlet named before its date
+        rest = rest[lead.end():]
+    if not (fields or labelled) or not META_SEPARATORS.match(rest):
         return None
-    if set(fields) == {"time"}:
+    if set(fields) == {"time"} and not zoned:
         return None  # a lone "3:00" is not a date line
+    if set(fields) in ({"author"}, {"editor"}):
+        return None  # `作者：某某` alone is the byline, `编辑：某某` the editor line
     return fields
 
 
-def line_kind(line: str) -> tuple[str | None, dict[str, str]]:
-    """The kind a line has by its own look, with parsed fields; (None, {}) if it has none."""
-    meta = parse_meta(line)
+def line_kind(line: str, original: str | None = None) -> tuple[str | None, dict[str, str]]:
+    """The kind a line has by its own look, with parsed fields; (None, {}) if it has none.
+
+    `line` is the normalised Simplified text; `original` the line as written (default: same).
+    """
+    if len(line) > MAX_RULED:
+        return None, {}  # a paragraph of running text: no rule claims one this long
+    # meta lines hold fields, never a clause: a comma or full stop rules one out at once
+    meta = parse_meta(line) if len(line) <= MAX_META and not _CLAUSE.search(line) \
+        and _META_HINT.search(line) else None
     if meta is not None:
         return "meta", meta
     for rule in LINE_RULES:
-        m = rule.pattern.search(line)
+        text = original if rule.original and original is not None else line
+        if (rule.max_len and len(text) > rule.max_len) or not _ends_in(text, rule.ends):
+            continue
+        m = rule.pattern.search(text)
         if m:
-            return rule.kind, {k: v for k, v in m.groupdict().items() if v}
+            return rule.kind, _rule_fields(rule.kind, m)
     return None, {}
+
+
+def _ends_in(text: str, ends: str) -> bool:
+    if not ends or not text:
+        return True
+    if ends == CJK_LAST:
+        return "\u3400" <= text[-1] <= "\u9fff"
+    return text[-1] in ends
+
+
+def _rule_fields(kind: str, m: re.Match[str]) -> dict[str, str]:
+    if kind == "editor":
+        label_value = re.split(r"[:：丨|｜]", m["pair"], maxsplit=1)
+        return {"editor": label_value[1].strip()}
+    return {}
 
 
 def ends_like_sentence(line: str) -> bool:
@@ -122,88 +305,132 @@ def ends_like_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
-def is_heading_like(line: str) -> bool:
-    if NUMBERED_HEADING.match(line) and len(line) <= MAX_HEADING:
+def _last_char(line: str) -> str:
+    stripped = line.rstrip(CLOSERS + " ")
+    return stripped[-1] if stripped else ""
+
+
+def looks_like_body(line: str) -> bool:
+    """Running text: too long for a title, or ending the way a sentence or clause does."""
+    if len(line) > MAX_TITLE or _last_char(line) in BODY_END:
         return True
-    return len(line) <= MAX_HEADING and not ends_like_sentence(line)
+    return _last_char(line) in "！？!?…" and len(line) > 30
 
 
+def is_heading_like(line: str) -> bool:
+    if len(line) > MAX_HEADING or _last_char(line) in "。！？!?；;":
+        return False
+    if NUMBERED_HEADING.match(line):
+        return True
+    return not ends_like_sentence(line) and not LABEL_VALUE.search(line)
+
+
+Lines = list[tuple[int, str, str]]
+# What may stand between the title and the first paragraph.
+HEADER_KINDS = ("title", "subtitle", "meta", "byline", "boilerplate")
 Kinds = list[str | None]
 
 
-def _title_and_meta(lines: list[tuple[int, str, str]], kinds: Kinds) -> int:
-    """Mark the title (and any site banner above it); returns where the header run starts."""
-    first_meta = next((i for i, k in enumerate(kinds) if k == "meta"), None)
-    if first_meta is not None and first_meta > 8:
-        first_meta = None  # a date deep inside the text is not the article's date line
-    title_at = None
-    if first_meta is not None:
-        candidates = [i for i in range(first_meta) if kinds[i] is None
-                      and len(lines[i][2]) <= MAX_TITLE]
-        title_at = candidates[-1] if candidates else None
-    elif len(lines) > 1 and kinds[0] is None and len(lines[0][2]) <= MAX_TITLE \
-            and not ends_like_sentence(lines[0][2]):
-        title_at = 0
-    if title_at is not None:
-        kinds[title_at] = "title"
-        for i in range(title_at):
-            if kinds[i] is None:
-                kinds[i] = "boilerplate"  # a site banner above the title
-    return max([i for i in (title_at, first_meta) if i is not None], default=-1) + 1
+def _find_title(lines: Lines, kinds: Kinds) -> int | None:
+    """The title: among the unclaimed short lines before the first line of running text, the
+    last one before the first meta/byline/subtitle line that follows one of them (a date line
+    above the headline does not count), else the last one."""
+    zone_end = next((i for i, (_, _, simp) in enumerate(lines)
+                     if kinds[i] is None and looks_like_body(simp)), len(lines))
+    free = [i for i in range(zone_end) if kinds[i] is None]
+    if not free:
+        return None
+    anchor = next((i for i in range(free[0] + 1, zone_end)
+                   if kinds[i] in ("meta", "byline", "subtitle")), None)
+    if anchor is not None:
+        return max(i for i in free if i < anchor)
+    if zone_end == len(lines) and len(free) > 1:
+        return free[0]  # no running text at all: a list of short lines under a headline
+    return free[-1]
 
 
-def _header_run(lines: list[tuple[int, str, str]], kinds: Kinds, start: int,
-                has_title: bool) -> int:
-    """Between the title/meta and the body: more titles, subtitles, bylines; returns where
-    the body starts."""
-    i = start
-    while i < len(lines) and kinds[i] in (None, "meta", "byline", "subtitle", "boilerplate"):
+def _header(lines: Lines, kinds: Kinds, title_at: int | None) -> int:
+    """Mark the title, its kicker and the chrome above it; returns where the body starts."""
+    if title_at is None:
+        return 0
+    kinds[title_at] = "title"
+    above = title_at - 1
+    if above >= 0 and kinds[above] is None and len(lines[above][2]) <= MAX_KICKER \
+            and not OUTLET.search(lines[above][2]):
+        kinds[above] = "subtitle"  # the kicker (引题) printed above the headline
+    for i in range(title_at):
         if kinds[i] is None:
-            nxt = kinds[i + 1] if i + 1 < len(lines) else None
-            if nxt == "subtitle" and len(lines[i][2]) <= MAX_TITLE:
-                kinds[i] = "title"  # the print headline above its "——" subtitle
-            elif not has_title and i == 0 and is_heading_like(lines[i][2]):
-                kinds[i] = "title"
-            else:
-                break
-        i += 1
-    return i
+            kinds[i] = "boilerplate"  # a site banner above the title
+    # a second headline directly above its own "——" subtitle (a page with two stories)
+    for i in range(title_at + 1, len(lines) - 1):
+        if kinds[i] is None and kinds[i + 1] == "subtitle" \
+                and lines[i + 1][2].startswith(("—", "－", "-", "─")) \
+                and not looks_like_body(lines[i][2]):
+            kinds[i] = "title"
+    start = title_at + 1
+    while start < len(lines):
+        if kinds[start] is None and kinds[start - 1] == "meta" and start + 1 < len(lines) \
+                and kinds[start + 1] == "meta" and len(lines[start][2]) <= MAX_SIGNATURE:
+            kinds[start] = "meta"  # the account name inside a WeChat 原创 / name / date block
+        if kinds[start] not in HEADER_KINDS:
+            break
+        start += 1
+    return start
 
 
-def _body(lines: list[tuple[int, str, str]], kinds: Kinds, body_start: int) -> None:
-    """Body and headings up to the editor line; site chrome after it."""
+def _signatures(lines: Lines, kinds: Kinds, body_start: int) -> None:
+    """The issuing bodies signing a notice, on the short lines right above its closing date."""
+    for j in range(body_start + 1, len(lines)):
+        if kinds[j] != "meta" or not set(line_kind(lines[j][2])[1]) <= {"date", "time"}:
+            continue
+        k = j - 1
+        while k >= body_start and j - k <= 3 and kinds[k] is None \
+                and len(lines[k][2]) <= MAX_SIGNATURE and not ends_like_sentence(lines[k][2]) \
+                and not LABEL_VALUE.search(lines[k][2]):
+            kinds[k] = "byline"
+            k -= 1
+
+
+def _body(lines: Lines, kinds: Kinds, body_start: int) -> None:
+    """Body and headings up to the closing editor line; site chrome after it."""
     n = len(lines)
-    editor_at = next((j for j in range(body_start, n) if kinds[j] == "editor"), None)
+    last_text = max((j for j in range(body_start, n)
+                     if kinds[j] is None and looks_like_body(lines[j][2])), default=body_start)
+    editor_at = next((j for j in range(max(body_start, last_text), n) if kinds[j] == "editor"),
+                     None)
+    related = False
     for j in range(body_start, n):
-        if editor_at is not None and j > editor_at:
-            kinds[j] = "boilerplate"  # trailing site chrome
-        elif kinds[j] is None or (kinds[j] == "subtitle" and j > body_start):
+        related = related or (kinds[j] == "boilerplate" and bool(RELATED.match(lines[j][2])))
+        if related and kinds[j] is None and not looks_like_body(lines[j][2]):
+            kinds[j] = "boilerplate"  # a linked headline under 相关新闻
+        elif editor_at is not None and j > editor_at:
+            if kinds[j] not in ("editor", "meta"):
+                kinds[j] = "boilerplate"  # share bars, related links after the editor line
+        elif kinds[j] is None or (kinds[j] == "subtitle" and j > body_start
+                                  and kinds[j - 1] not in ("title", "subtitle")):
             kinds[j] = "heading" if is_heading_like(lines[j][2]) else "body"
-        elif kinds[j] in ("meta", "byline") and j > body_start + 2:
-            # a date or name line deep in the text is part of the story, not the header
-            kinds[j] = "heading" if is_heading_like(lines[j][2]) else "body"
-    # A heading that nothing follows is chrome ("热门推荐" without an editor line, say).
+    # Headings that no text follows are chrome ("热门推荐" without an editor line, say).
     for j in range(n - 1, body_start - 1, -1):
         if kinds[j] == "heading":
             kinds[j] = "boilerplate"
-        elif kinds[j] != "boilerplate":
+        elif kinds[j] not in ("boilerplate", "meta", "editor"):
             break
 
 
-def classify(lines: list[tuple[int, str, str]]) -> list[Block]:
+def classify(lines: Lines) -> list[Block]:
     """Kinds for the non-empty lines of an article.
 
     `lines` holds (line number, original text, normalised Simplified text).
     """
-    looks = [line_kind(simp) for _, _, simp in lines]
+    looks = [line_kind(simp, original) for _, original, simp in lines]
     kinds: Kinds = [k for k, _ in looks]
-    start = _title_and_meta(lines, kinds)
-    body_start = _header_run(lines, kinds, start, "title" in kinds)
+    body_start = _header(lines, kinds, _find_title(lines, kinds))
+    _signatures(lines, kinds, body_start)
     _body(lines, kinds, body_start)
     blocks = []
     for (number, original, simp), kind, (_, fields) in zip(lines, kinds, looks, strict=True):
         assert kind is not None
-        meta = fields if kind in ("meta", "editor", "byline") else {}
+        meta = fields if kind in ("meta", "editor") else {}
         if kind == "byline":
             meta = {"byline": simp}
         blocks.append(Block(kind, original, number, dict(meta)))
@@ -211,7 +438,7 @@ def classify(lines: list[tuple[int, str, str]]) -> list[Block]:
     return blocks
 
 
-def _mark_dateline(blocks: list[Block], lines: list[tuple[int, str, str]]) -> None:
+def _mark_dateline(blocks: list[Block], lines: Lines) -> None:
     for block, (_, _, simp) in zip(blocks, lines, strict=True):
         if block.kind == "body":
             m = DATELINE.match(simp)

@@ -6,28 +6,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.errors import BilingualError
+from bilingual.ingest.fetch import is_url, url_stem
 from bilingual.ingest.reading import INPUT_SUFFIXES
 
 
 @dataclass(frozen=True)
 class Item:
-    path: Path
+    path: Path | str  # a str only for a web address, which a Path would mangle
     stem: str  # the output name, unique within the run
 
 
 def check_paths(paths: list[str]) -> None:
     """Every path given exists: one line naming the first that does not, before any work."""
     for p in paths:
-        if p != "-" and not Path(p).exists():
+        if p != "-" and not is_url(p) and not Path(p).exists():
             raise BilingualError("no such file or folder", p, "check the path")
 
 
-def collect_inputs(paths: list[str] | list[Path], out: Path | None = None) -> list[Path]:
+def collect_inputs(paths: list[str] | list[Path], out: Path | None = None
+                   ) -> list[Path | str]:
     """Files as given, and every article file below the folders given (sorted, deduplicated);
     the output folder is never read as input."""
-    found: list[Path] = []
+    found: list[Path | str] = []
     out_resolved = out.resolve() if out is not None else None
     for raw in paths:
+        if is_url(str(raw)):
+            found.append(str(raw))
+            continue
         path = Path(raw)
         if not path.is_dir():
             found.append(path)
@@ -47,12 +52,13 @@ def collect_inputs(paths: list[str] | list[Path], out: Path | None = None) -> li
     return list(dict.fromkeys(found))
 
 
-def plan(paths: list[Path]) -> list[Item]:
+def plan(paths: list[Path | str]) -> list[Item]:
     """Stable, unique output names: a second a.txt elsewhere becomes a-2, in sorted order."""
     seen: dict[str, int] = {}
     items = []
     for path in paths:
-        stem = path.stem if str(path) != "-" else "stdin"
+        stem = url_stem(path) if isinstance(path, str) and is_url(path) \
+            else Path(path).stem if str(path) != "-" else "stdin"
         n = seen.get(stem, 0) + 1
         seen[stem] = n
         items.append(Item(path, stem if n == 1 else f"{stem}-{n}"))

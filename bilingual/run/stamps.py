@@ -22,9 +22,9 @@ def stamp_path(out: Path, stem: str) -> Path:
     return out / stem / f".{stem}.done"
 
 
-def input_digest(path: Path) -> str:
-    if str(path) == "-":
-        return ""  # standard input: never "up to date"
+def input_digest(path: Path | str) -> str:
+    if str(path) == "-" or isinstance(path, str):
+        return ""  # standard input, a web page: never "up to date"
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
