@@ -91,6 +91,10 @@ def summary_lines(result: BatchResult, engine: Engine, verbose: bool = True) -> 
         lines.append(f"engine {engine.describe()}: {plural(stats.engine_sources, 'sentence')} "
                      f"translated, {stats.from_tm} of {plural(stats.segments, 'segment')} "
                      "from the translation memory")
+        if result.usage:
+            u = result.usage
+            lines.append(f"requests: {u.get('requests', 0)}; tokens: {u.get('prompt_tokens', 0)} "
+                         f"prompt + {u.get('completion_tokens', 0)} completion")
     else:
         lines.append(f"engine none: no MT; {stats.segments - stats.from_tm} of "
                      f"{plural(stats.segments, 'segment')} left for translators, "
