@@ -105,6 +105,7 @@ class OpenAIEngine(Engine):
         self._paras: dict[str, list[list[str]]] = {}  # stem → paragraphs of keys
         self._done: dict[str, str] = {}  # key → English of the first ask
         self._reasked: dict[str, str] = {}  # key → English of the re-ask
+        self._asked: set[str] = set()  # keys translate() has sent, answered or not
         self._errors: dict[str, str] = {}  # source → why it has no English
         self._usage: dict[str, Counter[str]] = {}
         self._lock = threading.Lock()
@@ -228,19 +229,28 @@ class OpenAIEngine(Engine):
 
     def _group(self, units: list[_Unit], stem: str, segs: list[_Seg],
                context: list[_Seg]) -> None:
-        """Append `segs` to the last unit while it stays under budget, else start new ones."""
+        """Add a paragraph to the last unit if the whole of it fits the budget, else start a
+        new unit with it; a paragraph over the budget on its own is split."""
+        if not segs:
+            return
+        last = units[-1] if units else None
+        if last is not None and self._fits(last.segs + segs):
+            last.segs.extend(segs)
+            return
+        units.append(_Unit(stem, [], context))
         for seg in segs:
-            last = units[-1] if units else None
-            fits = last is not None and len(last.segs) < self.options.group_segments and \
-                sum(len(s.source) for s in last.segs) + len(seg.source) <= self.options.group_chars
-            if last is not None and fits:
-                last.segs.append(seg)
-            else:
-                units.append(_Unit(stem, [seg], context))
+            if units[-1].segs and not self._fits([*units[-1].segs, seg]):
+                units.append(_Unit(stem, [], context))
+            units[-1].segs.append(seg)
+
+    def _fits(self, segs: list[_Seg]) -> bool:
+        return len(segs) <= self.options.group_segments and \
+            sum(len(s.source) for s in segs) <= self.options.group_chars
 
     # -- translating ------------------------------------------------------------------------
     def translate(self, sources: list[str]) -> list[str]:
         chains = self._units(list(dict.fromkeys(sources)))
+        self._asked.update(sources)
         self._run(chains, self._translate_unit)
         return [self._done.get(key, "") for key in sources]
 
@@ -248,7 +258,7 @@ class OpenAIEngine(Engine):
         """The first answer, and a re-ask that names what it missed: for an LLM the cheap
         second candidate is not the n-best list but the same request with the miss spelled
         out. Sources never translated are translated now."""
-        new = [k for k in sources if k not in self._done]
+        new = [k for k in sources if k not in self._done and k not in self._asked]
         if new:
             self.translate(new)
         redo = [k for k in sources if self._done.get(k) and self._misses(k)]
@@ -374,12 +384,11 @@ class OpenAIEngine(Engine):
 
     def _send(self, mode: str, items: list[prompt.Item], context: prompt.Context, stem: str,
               attempt: int, probing: bool = False) -> str:
-        answer = self._post(self._payload(mode, items, context, attempt),
+        answer = self._post(self._payload(mode, items, context, attempt), stem,
                             probing and mode != "plain")
         usage = answer.get("usage") or {}
         with self._lock:
             count = self._usage.setdefault(stem, Counter())
-            count["requests"] += 1
             count["prompt_tokens"] += int(usage.get("prompt_tokens") or 0)
             count["completion_tokens"] += int(usage.get("completion_tokens") or 0)
         try:
@@ -387,7 +396,11 @@ class OpenAIEngine(Engine):
         except (KeyError, IndexError, TypeError):
             raise prompt.AnswerError("no message in the server's answer") from None
 
-    def _post(self, payload: dict[str, Any], probing: bool) -> dict[str, Any]:
+    def _count(self, stem: str, what: str) -> None:
+        with self._lock:
+            self._usage.setdefault(stem, Counter())[what] += 1
+
+    def _post(self, payload: dict[str, Any], stem: str, probing: bool) -> dict[str, Any]:
         """POST /chat/completions with retries: waits on 429 and 5xx (Retry-After first), once
         more on a timeout; errors no retry can fix end the run with one line."""
         import httpx
@@ -395,6 +408,7 @@ class OpenAIEngine(Engine):
         delay, timeouts = self.options.backoff, 0
         for attempt in range(self.options.retries + 1):
             last = attempt == self.options.retries
+            self._count(stem, "requests")  # failed ones too: they cost time, and may cost money
             try:
                 response = self.client().post(self.url + "/chat/completions", json=payload)
             except httpx.TimeoutException:
