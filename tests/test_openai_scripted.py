@@ -314,7 +314,7 @@ def test_a_dropped_connection_ends_the_run(server: str, short: Path, tmp_path: P
     # no status at all: the server died (llama.cpp does on a grammar it cannot parse), so
     # after a few tries the run stops with one line rather than flag every segment
     Scripted.faults = ["drop"] * 10
-    with pytest.raises(BilingualError, match="lost the server .*is it still running"):
+    with pytest.raises(BilingualError, match=r"lost the server .*is it still running"):
         run(short, tmp_path, engine_for(server), tools)
     assert len(Scripted.chats) == 5  # the first try and 4 retries
 
@@ -358,12 +358,12 @@ def test_models_list_shows_what_the_server_offers(server: str) -> None:
 
 def test_no_model_given_takes_the_only_one_or_says_which(server: str) -> None:
     engine = OpenAIEngine(OpenAIOptions(url=server))
-    with pytest.raises(BilingualError, match="give --model .*m1, m2"):
+    with pytest.raises(BilingualError, match=r"give --model .*m1, m2"):
         engine.connect()
 
 
 def test_parse_answer_is_lenient_in_reading_strict_in_accepting() -> None:
-    fenced = '```json\n{"a": "One\x01 two", "b": "Three"}\n```'
+    fenced = '<think>{"a": "wrong"}</think>```json\n{"a": "One\x01 two", "b": "Three"}\n```'
     assert prompt.parse_answer(fenced, ["a", "b"]) == {"a": "One two", "b": "Three"}
     for bad, why in [('{"a": "x", "a": "y", "b": "z"}', "repeated a"),
                      ('{"a": "x"}', "missing b"), ('{"a": "x", "b": ""}', "no English for b"),

@@ -274,9 +274,17 @@ class OpenAIEngine(Engine):
         return missing_terms(self._done[key], seg.terms) if seg else []
 
     def _run(self, chains: dict[str, list[_Unit]], work: Callable[[_Unit], None]) -> None:
+        stop = threading.Event()  # set by the first chain that ends the run
+
         def chain(units: list[_Unit]) -> None:
             for unit in units:
-                work(unit)
+                if stop.is_set():
+                    return
+                try:
+                    work(unit)
+                except BaseException:
+                    stop.set()
+                    raise
 
         workers = max(1, min(self.options.concurrency, len(chains)))
         if workers == 1:

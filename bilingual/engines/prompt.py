@@ -163,6 +163,7 @@ def json_object_grammar(ids: list[str], max_chars: int | list[int] | None = None
 
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
+_THINKING = re.compile(r"<think>.*?</think>", re.S)  # reasoning models (DeepSeek-R1, Qwen3)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _SPACES = re.compile(r"\s+")
 
@@ -174,7 +175,7 @@ def _pairs(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 def parse_answer(content: str, ids: list[str]) -> dict[str, str]:
     """The English by id, or AnswerError. Lenient in what it reads (code fences, text around
     the object, raw control characters inside strings), strict in what it accepts."""
-    text = _FENCE.sub("", content or "")
+    text = _FENCE.sub("", _THINKING.sub("", content or ""))
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end < start:
         raise AnswerError("no JSON object in the answer")
