@@ -376,3 +376,23 @@ def test_the_grammar_quotes_ids_and_keeps_chinese_out() -> None:
     grammar = prompt.json_object_grammar(['a"b', "p1.s1"], [5, 7])
     assert '"\\"a\\\\\\"b\\":"' in grammar and "char{0,5}" in grammar and "char{0,7}" in grammar
     assert "\\u4E00-\\u9FFF" in grammar
+
+
+def test_articles_in_parallel_across_chunks_with_usage_per_article(
+        server: str, tmp_path: Path, tools: Tools) -> None:
+    paths = []
+    for n in range(3):
+        path = tmp_path / f"a{n}.txt"
+        path.write_text(SHORT.replace("县委", f"第{n}县委"), "utf-8")
+        paths.append(path)
+    engine = engine_for(server, concurrency=2)
+    result = run_batch(plan(paths), engine, None,
+                       BatchOptions(out=tmp_path / "out", formats=["jsonl"], chunk=2), tools=tools)
+    assert [o.result for o in result.outcomes] == ["done"] * 3
+    for path in paths:
+        lines = (tmp_path / "out" / path.stem / f"{path.stem}.aligned.jsonl").read_text("utf-8")
+        assert all(r["en"] for r in map(json.loads, lines.splitlines()) if r["translate"])
+    per_article = [o.usage["requests"] for o in result.outcomes]
+    # the sentences shared by the articles are asked once, for the first article that has them
+    assert sum(per_article) == result.usage["requests"] == len(Scripted.chats)
+    assert per_article == [1, 1, 1]

@@ -193,6 +193,10 @@ class OpenAIEngine(Engine):
     def prepare(self, articles: list[Article], glossary: Glossary | None) -> None:
         from bilingual.terms.enforce import banned_for, inject
 
+        # one chunk of the run at a time: memory stays flat however many articles there are
+        for kept in (self._plan, self._paras, self._done, self._reasked, self._asked,
+                     self._errors):
+            kept.clear()
         for article in articles:
             paras = self._paras.setdefault(article.stem, [])
             for paragraph in article.paragraphs():
