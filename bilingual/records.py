@@ -141,3 +141,4 @@ class RunInfo:
     glossary_sources: list[str] = field(default_factory=list)
     generated: str = ""  # ISO 8601
     timings: dict[str, float] = field(default_factory=dict)
+    usage: dict[str, int] = field(default_factory=dict)  # LLM requests and tokens, if counted

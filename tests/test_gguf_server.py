@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.testing.gguf import json_object_grammar
+from bilingual.engines.prompt import json_object_grammar
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LLAMA_VENV = REPO_ROOT / ".venv-llama"

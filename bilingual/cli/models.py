@@ -10,16 +10,27 @@ import typer
 
 from bilingual.cli.common import echo, user_errors
 
-app = typer.Typer(no_args_is_help=True, help="Argos zh→en model packages.")
+app = typer.Typer(no_args_is_help=True,
+                  help="Argos zh→en model packages, or the models an LLM server offers.")
 
 
 @app.command("list")
 def models_list(
     offline: Annotated[bool, typer.Option("--offline",
                                           help="Do not ask the package index.")] = False,
+    engine: Annotated[str, typer.Option(
+        help="argos, or openai: the models an OpenAI-compatible server offers.")] = "argos",
+    url: Annotated[str | None, typer.Option(
+        metavar="URL", help="openai: the server [default: $OPENAI_BASE_URL].")] = None,
+    api_key: Annotated[str | None, typer.Option(
+        metavar="KEY", help="openai: the API key [default: $OPENAI_API_KEY].")] = None,
 ) -> None:
-    """Installed packages, and the zh→en packages the index offers (when online)."""
+    """Installed packages, and the zh→en packages the index offers (when online); with
+    --engine openai, the models the server at --url offers."""
     with user_errors():
+        if engine == "openai":
+            _openai_models(url, api_key)
+            return
         from bilingual.errors import BilingualError
         from bilingual.models import (
             available_packages,
@@ -52,6 +63,21 @@ def models_list(
             echo(f"  {info.name}  {info.version}")
         if not available:
             echo("  (no zh→en package listed)")
+
+
+def _openai_models(url: str | None, api_key: str | None) -> None:
+    import os
+
+    from bilingual.engines.openai import OpenAIEngine, OpenAIOptions
+
+    server = OpenAIEngine(OpenAIOptions(url=url or os.environ.get("OPENAI_BASE_URL", ""),
+                                        api_key=api_key or os.environ.get("OPENAI_API_KEY")))
+    models = server.list_models()
+    echo(f"models at {server.url}:")
+    for model in models:
+        echo(f"  {model}")
+    if not models:
+        echo("  (none)")
 
 
 def _download_bar() -> tuple[Any, Any]:

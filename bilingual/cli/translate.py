@@ -28,8 +28,16 @@ Threads = Annotated[int, typer.Option(
 Workers = Annotated[int, typer.Option(
     min=0, metavar="N", help="Batches decoded in parallel (0: cores / threads).")]
 Device = Annotated[Literal["cpu", "cuda", "auto"], typer.Option(help="Where the model runs.")]
-Url = Annotated[str | None, typer.Option(metavar="URL", help="Server URL (libretranslate).")]
-ApiKey = Annotated[str | None, typer.Option(metavar="KEY", help="Server API key (libretranslate).")]
+Url = Annotated[str | None, typer.Option(
+    metavar="URL", help="Server URL (libretranslate; openai: default $OPENAI_BASE_URL).")]
+ApiKey = Annotated[str | None, typer.Option(
+    metavar="KEY", help="Server API key (libretranslate; openai: default $OPENAI_API_KEY).")]
+Model = Annotated[str | None, typer.Option(
+    metavar="NAME", help="Model name on the server (openai; default: the only one it serves).")]
+Concurrency = Annotated[int, typer.Option(min=1, metavar="N",
+                                          help="Requests in flight (openai).")]
+Timeout = Annotated[float, typer.Option(min=1, metavar="SECONDS",
+                                        help="Per request (openai).")]
 NoTm = Annotated[bool, typer.Option("--no-tm", help="Neither read nor write a TM.")]
 ZhScript = Annotated[ScriptChoice, typer.Option(
     "--zh-script", help="Script of the Chinese shown (auto: as the input).")]
@@ -52,7 +60,8 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")]
 def translate(
     paths: Paths, out: OutFolder = Path("output"), engine: EngineOpt = "argos",
     beam_size: BeamSize = 4, threads: Threads = 1, workers: Workers = 0, device: Device = "cpu",
-    url: Url = None, api_key: ApiKey = None, tm_path: TmOption = None, no_tm: NoTm = False,
+    url: Url = None, api_key: ApiKey = None, model: Model = None, concurrency: Concurrency = 4,
+    timeout: Timeout = 120.0, tm_path: TmOption = None, no_tm: NoTm = False,
     zh_script: ZhScript = "auto", glossary: Glossaries = None,
     no_default_glossary: NoDefault = False, no_names: NoNames = False,
     formats: Formats = None, force: Force = False, jobs: Jobs = 1, quiet: Quiet = False,
@@ -73,7 +82,7 @@ def translate(
             echo("bilingual: note: no zh→en model installed; writing a translation kit "
                  "(--engine none). Install one with `bilingual models install`.", err=True)
         mt = create_engine(name, EngineOptions(beam_size, threads, workers, device, url,
-                                               api_key))
+                                               api_key, model, concurrency, timeout))
         options = BatchOptions(out=out, formats=chosen, zh_script=zh_script, force=force,
                                jobs=jobs, glossaries=[str(g) for g in glossary or []],
                                default_glossary=not no_default_glossary, names=not no_names)

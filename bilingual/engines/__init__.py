@@ -25,6 +25,9 @@ class EngineOptions:
     device: str = "cpu"
     url: str | None = None
     api_key: str | None = None
+    model: str | None = None  # openai: the model name the server knows
+    concurrency: int = 4  # openai: requests in flight
+    timeout: float = 120.0  # openai: seconds per request
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,20 @@ def _libretranslate(options: EngineOptions) -> Engine:
     return engine
 
 
+def _openai(options: EngineOptions) -> Engine:
+    import os
+
+    from bilingual.engines.openai import OpenAIEngine, OpenAIOptions
+
+    engine = OpenAIEngine(OpenAIOptions(
+        url=options.url or os.environ.get("OPENAI_BASE_URL", ""),
+        model=options.model or os.environ.get("OPENAI_MODEL", ""),
+        api_key=options.api_key or os.environ.get("OPENAI_API_KEY"),
+        concurrency=options.concurrency, timeout=options.timeout))
+    engine.connect()  # a bad key, URL or model: one clear error before any article is read
+    return engine
+
+
 def _none(options: EngineOptions) -> Engine:
     from bilingual.engines.none import NoneEngine
 
@@ -60,6 +77,8 @@ def _none(options: EngineOptions) -> Engine:
 ENGINES: dict[str, EngineSpec] = {s.name: s for s in (
     EngineSpec("argos", "offline Argos model (CTranslate2)", _argos),
     EngineSpec("libretranslate", "a LibreTranslate server (--url, --api-key)", _libretranslate),
+    EngineSpec("openai", "an OpenAI-compatible LLM server: llama.cpp, Ollama, vLLM, hosted "
+               "(--url, --model, --api-key)", _openai),
     EngineSpec("none", "no MT: a translation kit for human translators", _none),
 )}
 ENGINE_CHOICES = (*ENGINES, AUTO)

@@ -11,12 +11,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from bilingual.chars import now_utc
-from bilingual.engines.base import Engine
+from bilingual.engines.base import Engine, flag_engine_errors
 from bilingual.errors import BilingualError
 from bilingual.ingest.script import ScriptConverter
 from bilingual.records import Article, RunInfo
@@ -56,6 +56,7 @@ class Outcome:
     terms: TermCounts = field(default_factory=TermCounts)
     flags: int = 0
     seconds: float = 0.0
+    usage: dict[str, int] = field(default_factory=dict)  # LLM requests and tokens
 
     def to_json(self) -> dict[str, Any]:
         return {**{k: v for k, v in asdict(self).items() if k != "terms"},
@@ -170,6 +171,7 @@ class BatchResult:
     stats: TranslateStats = field(default_factory=TranslateStats)
     # wall-clock seconds of the run's stages: reading (with terms), translating, writing
     timings: dict[str, float] = field(default_factory=dict)
+    usage: dict[str, int] = field(default_factory=dict)  # the engine's, for the whole run
 
     @property
     def failed(self) -> list[Outcome]:
@@ -186,6 +188,7 @@ class BatchResult:
                 "stage_seconds": {k: round(v, 3) for k, v in self.timings.items()},
                 "counts": dict(Counter(o.result for o in self.outcomes)),
                 "terms": self.terms().to_json(),
+                **({"usage": self.usage} if self.usage else {}),
                 "articles": [o.to_json() for o in self.outcomes]}
 
 
@@ -237,14 +240,22 @@ class _Runner:
         read = time.perf_counter()
         self.timings["reading"] += read - start
         terms = self.tools.terms
-        self.stats.merge(translate_segments([s for a, _ in ready for s in a.segments],
-                                            self.engine, self.tm, terms.fingerprint,
+        segments = [s for a, _ in ready for s in a.segments]
+        self.engine.prepare([a for a, _ in ready], terms.glossary)
+        self.stats.merge(translate_segments(segments, self.engine, self.tm, terms.fingerprint,
                                             terms.glossary))
+        flag_engine_errors(segments, self.engine.errors())
         translated = time.perf_counter()
         self.timings["translating"] += translated - read
-        for outcome in self.map(_finish_task, [(a, i, self.finish) for a, i in ready]):
+        for outcome in self.map(_finish_task, [(a, i, self.finish_for(a)) for a, i in ready]):
+            outcome.usage = self.engine.usage(outcome.stem)
             self.record(outcome)
         self.timings["writing"] += time.perf_counter() - translated
+
+    def finish_for(self, article: Article) -> _Finish:
+        usage = self.engine.usage(article.stem)
+        return replace(self.finish, info=replace(self.finish.info, usage=usage)) if usage \
+            else self.finish
 
     def run(self, items: list[Item]) -> None:
         if self.options.jobs > 1:
@@ -272,7 +283,7 @@ def run_batch(items: list[Item], engine: Engine, tm: TranslationMemory | None,
     runner = _Runner(engine, tm, options, tools, progress)
     runner.run(items)
     return BatchResult(runner.outcomes, time.perf_counter() - start, engine.describe(),
-                       runner.stats, runner.timings)
+                       runner.stats, runner.timings, engine.usage())
 
 
 def _trim_heap() -> None:

@@ -62,10 +62,17 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 def summary_table(result: BatchResult) -> list[str]:
     """One row per article, each column headed by what it counts."""
-    header = ("result", "segments", "terms matched", "terms missing", "QA findings", "article")
-    rows = [(o.result, str(o.segments), str(o.terms.matched), str(o.terms.by_rung["missing"]),
-             str(o.flags), o.path + (f": {o.reason}" if o.result == "failed" else ""))
-            for o in result.outcomes]
+    header: tuple[str, ...] = ("result", "segments", "terms matched", "terms missing",
+                               "QA findings", "article")
+    rows: list[tuple[str, ...]] = [
+        (o.result, str(o.segments), str(o.terms.matched), str(o.terms.by_rung["missing"]),
+         str(o.flags), o.path + (f": {o.reason}" if o.result == "failed" else ""))
+        for o in result.outcomes]
+    if any(o.usage for o in result.outcomes):  # an LLM engine: its requests and tokens
+        header = (*header[:-1], "requests", "tokens (prompt+completion)", header[-1])
+        rows = [(*r[:-1], str(o.usage.get("requests", 0)),
+                 f"{o.usage.get('prompt_tokens', 0)}+{o.usage.get('completion_tokens', 0)}",
+                 r[-1]) for r, o in zip(rows, result.outcomes, strict=True)]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]
             for r in (header, *rows)]
@@ -89,6 +96,10 @@ def summary_lines(result: BatchResult, engine: Engine, verbose: bool = True) -> 
         lines.append(f"engine {engine.describe()}: {plural(stats.engine_sources, 'sentence')} "
                      f"translated, {stats.from_tm} of {plural(stats.segments, 'segment')} "
                      "from the translation memory")
+        if result.usage:
+            u = result.usage
+            lines.append(f"requests: {u.get('requests', 0)}; tokens: {u.get('prompt_tokens', 0)} "
+                         f"prompt + {u.get('completion_tokens', 0)} completion")
     else:
         lines.append(f"engine none: no MT; {stats.segments - stats.from_tm} of "
                      f"{plural(stats.segments, 'segment')} left for translators, "

@@ -6,15 +6,14 @@ small seeded random weights, written with the `gguf` package. Its answers are no
 real llama.cpp server (`python -m llama_cpp.server`) loads it, applies its chat template,
 tokenizes any input and samples under a grammar exactly as it would with a real model.
 
-`json_object_grammar` makes the GBNF grammar that forces the server's answer into the JSON
-object the engine asks for; with it even this random model answers with valid JSON whose
-keys are exactly the requested ids, in order.
+The LLM engine's GBNF grammar (`bilingual.engines.prompt.json_object_grammar`) forces the
+server's answer into the JSON object the engine asks for; with it even this random model
+answers with valid JSON whose keys are exactly the requested ids, in order.
 """
 
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -155,37 +154,3 @@ def _write_random_tensors(writer: Any, n_vocab: int, n_embd: int, n_layer: int,
         writer.add_tensor(f"blk.{i}.ffn_down.weight", weight(n_embd, n_ff))
     writer.add_tensor("output_norm.weight", np.ones(n_embd, np.float32))
     writer.add_tensor("output.weight", weight(n_vocab, n_embd))
-
-
-def _gbnf_literal(text: str) -> str:
-    """`text` as a GBNF string literal (double-quoted, with backslash escapes)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
-
-
-def json_object_grammar(ids: list[str], max_chars: int | None = None) -> str:
-    """A GBNF grammar for exactly the JSON object {"<id1>": "<string>", "<id2>": ...}.
-
-    The keys are the given ids, each once, in that order, so the server cannot drop, add,
-    rename or reorder a segment: even a random model's answer parses, and its values line up
-    with the ids. The strings exclude raw control characters (U+0000..U+001F, and U+007F),
-    which JSON forbids inside strings but a schema-derived grammar lets through; escapes
-    (\\n, \\", \\uXXXX ...) are allowed. No whitespace is allowed between tokens, so the
-    model spends no tokens on layout. `max_chars` bounds each string (in characters or
-    escapes), for tests with a random model; the engine should leave it None.
-    """
-    if not ids:
-        raise ValueError("json_object_grammar needs at least one id")
-    if len(set(ids)) != len(ids):
-        raise ValueError("json_object_grammar needs distinct ids")
-    members = ' "," '.join(
-        f"{_gbnf_literal(json.dumps(key, ensure_ascii=False) + ':')} string" for key in ids
-    )
-    repeat = "*" if max_chars is None else f"{{0,{max_chars}}}"
-    return "\n".join([
-        f'root ::= "{{" {members} "}}"',
-        f'string ::= "\\"" char{repeat} "\\""',
-        'char ::= [^"\\\\\\x00-\\x1F\\x7F] | "\\\\" escape',
-        'escape ::= ["\\\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F]',
-        "",
-    ])
