@@ -1,12 +1,25 @@
-"""Which files a run reads, and the output name each one gets."""
+"""Which files a run reads, and the output name each one gets.
+
+An output name is one safe path component (never `..`, never a control character, never a
+separator), and no two inputs of a run share one: a plan that would is refused, because one
+article's outputs would silently replace the other's.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.errors import BilingualError
 from bilingual.ingest.reading import INPUT_SUFFIXES
+
+# Characters a file name of ours never holds: controls, invalid-UTF-8 escapes (surrogates),
+# separators and what Windows file systems refuse (outputs are shared on such volumes too).
+_UNSAFE_RE = re.compile(r'[\x00-\x1f\x7f-\x9f\ud800-\udfff/\\<>:"|?*]+')
+MAX_STEM = 120  # bytes of a name stay well under NAME_MAX (255) with suffixes added
 
 
 @dataclass(frozen=True)
@@ -19,7 +32,21 @@ def check_paths(paths: list[str]) -> None:
     """Every path given exists: one line naming the first that does not, before any work."""
     for p in paths:
         if p != "-" and not Path(p).exists():
-            raise BilingualError("no such file or folder", p, "check the path")
+            raise BilingualError("no such file or folder", safe_text(p), "check the path")
+
+
+def safe_text(text: str) -> str:
+    """A name as it can be printed: undecodable bytes and controls shown escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def safe_stem(name: str) -> str:
+    """`name` as one harmless path component; "article" when nothing usable is left."""
+    cleaned = _UNSAFE_RE.sub("_", unicodedata.normalize("NFC", name))
+    cleaned = cleaned.strip(" ._")  # no hidden names, no "..", no trailing dots (Windows)
+    while len(cleaned.encode("utf-8")) > MAX_STEM:
+        cleaned = cleaned[:-1]
+    return cleaned or "article"
 
 
 def collect_inputs(paths: list[str] | list[Path], out: Path | None = None) -> list[Path]:
@@ -42,18 +69,51 @@ def collect_inputs(paths: list[str] | list[Path], out: Path | None = None) -> li
             found.append(candidate)
     if not found:
         raise BilingualError("no article files (.txt, .docx, .html) found",
-                             " ".join(str(p) for p in paths),
+                             safe_text(" ".join(str(p) for p in paths)),
                              "give article files or folders that hold them")
     return list(dict.fromkeys(found))
 
 
+def _base(path: Path) -> str:
+    return "stdin" if str(path) == "-" else safe_stem(path.stem)
+
+
 def plan(paths: list[Path]) -> list[Item]:
-    """Stable, unique output names: a second a.txt elsewhere becomes a-2, in sorted order."""
-    seen: dict[str, int] = {}
+    """Output names that depend on each path alone, so reruns and added files never move an
+    article to another folder: a name shared by several inputs takes its folder's name too
+    (`sub/a.txt` → `a--sub`). Any clash left (also one differing only in case, which
+    case-insensitive volumes merge) is refused with both inputs named."""
+    bases = [_base(p) for p in paths]
+    counts = Counter(b.casefold() for b in bases)
+    shared = {b for b, n in counts.items() if n > 1}
     items = []
-    for path in paths:
-        stem = path.stem if str(path) != "-" else "stdin"
-        n = seen.get(stem, 0) + 1
-        seen[stem] = n
-        items.append(Item(path, stem if n == 1 else f"{stem}-{n}"))
+    for path, base in zip(paths, bases, strict=True):
+        stem = base
+        if base.casefold() in shared and path.parent.name:
+            stem = safe_stem(f"{base}--{path.parent.name}")
+        items.append(Item(path, stem))
+    claimed: dict[str, Item] = {}
+    for item in items:
+        other = claimed.setdefault(item.stem.casefold(), item)
+        if other is not item:
+            raise BilingualError(
+                f"would write to the same output folder `{item.stem}` as "
+                f"{safe_text(str(other.path))}",
+                safe_text(str(item.path)), "rename one of them, or translate them in separate runs")
     return items
+
+
+def unreadable(items: list[Item]) -> list[tuple[Item, str]]:
+    """Inputs that cannot even be opened (permissions, a folder named like an article, a
+    broken link), found before the model loads: one line each, and the rest goes on."""
+    bad = []
+    for item in items:
+        if str(item.path) == "-":
+            continue
+        try:
+            with item.path.open("rb") as handle:
+                handle.read(1)
+        except OSError as exc:
+            bad.append((item, f"{safe_text(str(item.path))}: cannot be read "
+                              f"({exc.strerror or exc}) (check its permissions)"))
+    return bad
