@@ -37,6 +37,8 @@ Workers = Annotated[int, typer.Option(
     min=0, metavar="N", help="Batches decoded in parallel (0: cores / threads).")]
 Device = Annotated[Literal["cpu", "cuda", "auto"], typer.Option(help="Where the model runs.")]
 Url = Annotated[str | None, typer.Option(metavar="URL", help="Server URL (libretranslate).")]
+Model = Annotated[str | None, typer.Option(
+    "--model", metavar="NAME", help="Installed zh→en package to use (argos; see models list).")]
 ApiKey = Annotated[str | None, typer.Option(metavar="KEY", help="Server API key (libretranslate).")]
 NoTm = Annotated[bool, typer.Option("--no-tm", help="Neither read nor write a TM.")]
 ZhScript = Annotated[ScriptChoice, typer.Option(
@@ -60,7 +62,8 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")]
 def translate(
     paths: Paths, out: OutFolder = Path("output"), engine: EngineOpt = "argos",
     beam_size: BeamSize = 4, threads: Threads = 1, workers: Workers = 0, device: Device = "cpu",
-    url: Url = None, api_key: ApiKey = None, tm_path: TmOption = None, no_tm: NoTm = False,
+    url: Url = None, api_key: ApiKey = None, model: Model = None, tm_path: TmOption = None,
+    no_tm: NoTm = False,
     zh_script: ZhScript = "auto", glossary: Glossaries = None,
     no_default_glossary: NoDefault = False, no_names: NoNames = False,
     formats: Formats = None, force: Force = False, jobs: Jobs = 1, quiet: Quiet = False,
@@ -92,7 +95,7 @@ def translate(
         with output_lock(out):
             tm = open_tm(tm_path, no_tm)
             mt = create_engine(name, EngineOptions(beam_size, threads, workers, device, url,
-                                                   api_key))
+                                                   api_key, model))
             failed = _run(items, mt, tm, options, quiet) if items else True
         if failed or bad:
             raise typer.Exit(EXIT_BAD_INPUT)

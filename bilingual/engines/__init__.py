@@ -25,6 +25,7 @@ class EngineOptions:
     device: str = "cpu"
     url: str | None = None
     api_key: str | None = None
+    model: str | None = None  # which installed zh→en package (argos); None: the chosen one
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def _argos(options: EngineOptions) -> Engine:
     from bilingual.engines.argos import ArgosEngine, ArgosOptions
     from bilingual.models import require_zh_en
 
-    return ArgosEngine(require_zh_en(), ArgosOptions(
+    return ArgosEngine(require_zh_en(name=options.model), ArgosOptions(
         beam_size=options.beam_size, threads=options.threads, workers=options.workers,
         device=options.device))
 
