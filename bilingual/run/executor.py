@@ -22,7 +22,7 @@ from bilingual.engines.base import Engine
 from bilingual.errors import BilingualError
 from bilingual.ingest.script import ScriptConverter
 from bilingual.records import Article, RunInfo
-from bilingual.run.inputs import Item
+from bilingual.run.inputs import Item, safe_text
 from bilingual.run.stamps import settings_key, up_to_date, write_stamp
 from bilingual.terms.annotate import TermTools, load_term_tools
 from bilingual.terms.stats import TermCounts, count_terms
@@ -155,12 +155,13 @@ def _prepare(item: Item, how: _Prepare, tools: Tools | None = None) -> Article |
     try:
         article = load_article(item.path, tools.scripts, how.zh_script)
         article.stem = item.stem
+        article.path = safe_text(article.path)  # it is shown in every output
         if how.check_docx and not how.force:
             check_docx_untouched(how.out, article)
         annotate(article.segments, tools.terms)
         return article
     except BilingualError as exc:
-        return Outcome(str(item.path), item.stem, "failed", str(exc),
+        return Outcome(safe_text(str(item.path)), item.stem, "failed", safe_text(str(exc)),
                        seconds=time.perf_counter() - start)
 
 
@@ -186,12 +187,13 @@ def _finish(article: Article, item: Item, how: _Finish) -> Outcome:
     except OSError as exc:
         if exc.errno in _DISK_FULL:
             raise DiskFull(str(how.out)) from exc
-        return Outcome(str(item.path), item.stem, "failed",
-                       f"{item.path}: cannot write its outputs ({exc.strerror or exc})",
+        return Outcome(safe_text(str(item.path)), item.stem, "failed", safe_text(
+                       f"{item.path}: cannot write its outputs ({exc.strerror or exc})"),
                        seconds=time.perf_counter() - start)
     _trim_heap()
-    return Outcome(path=str(item.path), stem=item.stem, result="failed" if errors else "done",
-                   reason=f"{item.path}: {errors} segments without a translation (engine "
+    path = safe_text(str(item.path))
+    return Outcome(path=path, stem=item.stem, result="failed" if errors else "done",
+                   reason=f"{path}: {errors} segments without a translation (engine "
                    "errors); run again to retry them" if errors else "",
                    segments=len(article.segments), terms=count_terms(article.segments),
                    flags=len(findings), seconds=time.perf_counter() - start)
@@ -296,22 +298,25 @@ class _Runner:
         if self.progress:
             self.progress(outcome, self.segments_done)
 
-    def map(self, fn: Callable[[Any], Any], args: list[Any]) -> list[Any]:
-        return list(self.pool.map(fn, args) if self.pool is not None else map(fn, args))
+    def map(self, fn: Callable[[Any], Any], args: list[Any]) -> Iterator[Any]:
+        """Results in order, each as soon as it is ready (a run stopped half-way still
+        counts what was finished)."""
+        return iter(self.pool.map(fn, args) if self.pool is not None else map(fn, args))
 
     def chunk(self, chunk: list[Item]) -> None:
         start = time.perf_counter()
         todo = []
         for item in chunk:
             if not self.options.force and up_to_date(item, self.options.out, self.key):
-                self.record(Outcome(str(item.path), item.stem, "skipped", "up to date"))
+                self.record(Outcome(safe_text(str(item.path)), item.stem, "skipped",
+                                    "up to date"))
             else:
                 todo.append(item)
         self.stage("reading", len(todo))
         if self.pool is None:
             prepared = [_prepare(i, self.prepare, self.tools) for i in todo]
         else:
-            prepared = self.map(_prepare_task, [(i, self.prepare) for i in todo])
+            prepared = list(self.map(_prepare_task, [(i, self.prepare) for i in todo]))
         ready = [(a, i) for a, i in zip(prepared, todo, strict=True) if isinstance(a, Article)]
         for failed in (p for p in prepared if isinstance(p, Outcome)):
             self.record(failed)
@@ -351,7 +356,8 @@ class _Runner:
                 self.chunk(chunk)
                 _release_memory()
         except DiskFull as exc:
-            raise Interrupted(f"stopped, {exc}", self.done_count(), len(items),
+            raise Interrupted(f"stopped, the disk is full ({exc.where})", self.done_count(),
+                              len(items),
                               "free some space and run the same command again to resume "
                               "(finished articles are kept)") from exc
         except BrokenProcessPool as exc:  # a worker was killed (out of memory, say)

@@ -7,6 +7,7 @@ article's outputs would silently replace the other's.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -19,7 +20,9 @@ from bilingual.ingest.reading import INPUT_SUFFIXES
 # Characters a file name of ours never holds: controls, invalid-UTF-8 escapes (surrogates),
 # separators and what Windows file systems refuse (outputs are shared on such volumes too).
 _UNSAFE_RE = re.compile(r'[\x00-\x1f\x7f-\x9f\ud800-\udfff/\\<>:"|?*]+')
-MAX_STEM = 120  # bytes of a name stay well under NAME_MAX (255) with suffixes added
+# Bytes of an output name: under NAME_MAX (255) with suffixes added, and short enough for the
+# DOCX core properties (255 characters, where each ideograph is escaped to six).
+MAX_STEM = 60
 
 
 @dataclass(frozen=True)
@@ -35,17 +38,27 @@ def check_paths(paths: list[str]) -> None:
             raise BilingualError("no such file or folder", safe_text(p), "check the path")
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def safe_text(text: str) -> str:
-    """A name as it can be printed: undecodable bytes and controls shown escaped."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """A name as it can be printed, logged and put in XML or JSON: undecodable bytes (which
+    Python holds as lone surrogates) and control characters (an ANSI escape would drive the
+    terminal) are shown escaped."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def safe_stem(name: str) -> str:
     """`name` as one harmless path component; "article" when nothing usable is left."""
     cleaned = _UNSAFE_RE.sub("_", unicodedata.normalize("NFC", name))
     cleaned = cleaned.strip(" ._")  # no hidden names, no "..", no trailing dots (Windows)
-    while len(cleaned.encode("utf-8")) > MAX_STEM:
-        cleaned = cleaned[:-1]
+    if len(cleaned.encode("utf-8")) > MAX_STEM:
+        # cut, and tell apart the names that share the cut: a digest of the whole name
+        digest = hashlib.sha1(cleaned.encode("utf-8")).hexdigest()[:8]
+        while len(cleaned.encode("utf-8")) > MAX_STEM - 9:
+            cleaned = cleaned[:-1]
+        cleaned = f"{cleaned.rstrip(' ._')}-{digest}"
     return cleaned or "article"
 
 
