@@ -252,6 +252,11 @@ def repair(path: str | Path) -> Repair:
     path = Path(path)
     if not path.is_file():
         raise BilingualError("no such translation memory", str(path), "check --tm")
+    with path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise BilingualError("is not a translation memory (no SQLite header): nothing to "
+                                 "salvage", str(path), "move it aside; `bilingual translate` "
+                                 "starts a new one")
     fresh = path.with_name(f".{path.name}.repairing")
     fresh.unlink(missing_ok=True)
     count = 0

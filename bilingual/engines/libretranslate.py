@@ -61,17 +61,22 @@ class LibreTranslateEngine(Engine):
             http.client.HTTPConnection
         conn = kind(parts.hostname or "", parts.port, timeout=self.timeout)
         expired = threading.Event()
+        opened: list[socket.socket] = []  # the connection hands its socket to the response
 
         def abort() -> None:
             expired.set()
-            if conn.sock is not None:
+            for sock in opened:
                 with contextlib.suppress(OSError):
-                    conn.sock.shutdown(socket.SHUT_RDWR)
+                    sock.shutdown(socket.SHUT_RDWR)
 
         timer = threading.Timer(self.timeout, abort)
         timer.start()
         headers = {"Content-Type": "application/json", "User-Agent": "bilingual"}
         try:
+            conn.connect()
+            opened.append(conn.sock)
+            if expired.is_set():  # the deadline passed while connecting
+                abort()
             conn.request("POST" if data is not None else "GET",
                          parts.path + (f"?{parts.query}" if parts.query else ""), data, headers)
             response = conn.getresponse()
@@ -141,6 +146,9 @@ class LibreTranslateEngine(Engine):
         answer is still malformed is a one-line error naming the server and what it sent."""
         answer = self._ask(batch, alternatives)
         parsed = _parse(answer, len(batch), alternatives)
+        if parsed is None and len(batch) == 1 and alternatives:
+            # one item: its translatedText cannot be misplaced; only its alternatives are bad
+            parsed = _parse(answer, 1, 0)
         if parsed is None:
             if len(batch) == 1:
                 raise _malformed(self.url + "/translate", "a translatedText string per q",

@@ -7,6 +7,7 @@ render (in the workers again). Memory holds one chunk, however many articles the
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import time
 from collections import Counter
@@ -23,7 +24,7 @@ from bilingual.errors import BilingualError
 from bilingual.ingest.script import ScriptConverter
 from bilingual.records import Article, RunInfo
 from bilingual.run.inputs import Item, safe_text
-from bilingual.run.stamps import settings_key, up_to_date, write_stamp
+from bilingual.run.stamps import settings_key, stamp_path, up_to_date, write_stamp
 from bilingual.terms.annotate import TermTools, load_term_tools
 from bilingual.terms.stats import TermCounts, count_terms
 from bilingual.tm import TranslationMemory
@@ -291,6 +292,7 @@ class _Runner:
         self.timings = {"reading": 0.0, "translating": 0.0, "writing": 0.0}
         self.on_stage: StageListener | None = None
         self.chunk_no, self.chunks = 0, 0
+        self.started = time.time() - 1  # stamps are compared at file-system granularity
 
     def record(self, outcome: Outcome) -> None:
         self.segments_done += outcome.segments if outcome.result == "done" else 0
@@ -356,23 +358,38 @@ class _Runner:
                 self.chunk(chunk)
                 _release_memory()
         except DiskFull as exc:
-            raise Interrupted(f"stopped, the disk is full ({exc.where})", self.done_count(),
-                              len(items),
-                              "free some space and run the same command again to resume "
-                              "(finished articles are kept)") from exc
+            raise Interrupted(f"stopped, the disk is full ({exc.where})", self.finished(items),
+                              len(items), "free some space and run the same command again to "
+                              "resume (finished articles are kept)") from exc
         except BrokenProcessPool as exc:  # a worker was killed (out of memory, say)
-            raise Interrupted("stopped, a worker process died", self.done_count(), len(items),
-                              "run the same command again to resume, with fewer --jobs if "
-                              "memory is short") from exc
+            raise Interrupted("stopped, a worker process died", self.finished(items),
+                              len(items), "run the same command again to resume, with fewer "
+                              "--jobs if memory is short") from exc
         except KeyboardInterrupt as exc:
-            raise Interrupted("interrupted", self.done_count(), len(items),
+            raise Interrupted("interrupted", self.finished(items), len(items),
                               "run the same command again to resume") from exc
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(wait=False, cancel_futures=True)
+            self.close_pool()
 
-    def done_count(self) -> int:
-        return sum(o.result != "failed" for o in self.outcomes)
+    def close_pool(self) -> None:
+        """Workers finish what they hold (they ignore Ctrl-C; an article is written whole or
+        not stamped) and nothing queued starts."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def finished(self, items: list[Item]) -> int:
+        """Articles done when a run stops early, counted from their stamps once the workers
+        have stopped: workers may finish articles whose outcome never came back."""
+        self.close_pool()
+        skipped = {o.stem for o in self.outcomes if o.result == "skipped"}
+        done = 0
+        for item in items:
+            if item.stem not in skipped:
+                with contextlib.suppress(OSError):
+                    stamp = stamp_path(self.options.out, item.stem)
+                    done += stamp.stat().st_mtime >= self.started
+        return len(skipped) + done
 
 
 def run_batch(items: list[Item], engine: Engine, tm: TranslationMemory | None,
