@@ -71,16 +71,17 @@ def translate(
     """Translate articles (or folders of them); writes every output under <out>/<stem>/."""
     with user_errors():
         from bilingual.engines import EngineOptions, create_engine, resolve_engine_name
+        from bilingual.errors import BilingualError
         from bilingual.render.formats import parse_formats
         from bilingual.run.executor import BatchOptions
         from bilingual.run.inputs import check_paths, collect_inputs, plan, unreadable
-        from bilingual.run.lock import output_lock, probe_output
+        from bilingual.run.lock import output_lock, probe_output, remove_unused
 
         chosen = parse_formats(formats)
         check_paths(paths)
         items = plan(collect_inputs(paths, out))
         # everything that can be refused is refused before the model loads
-        probe_output(out)
+        created = probe_output(out)
         bad = unreadable(items)
         for _, why in bad:
             echo(f"bilingual: error: {why}", err=True)
@@ -93,9 +94,13 @@ def translate(
                                jobs=jobs, glossaries=[str(g) for g in glossary or []],
                                default_glossary=not no_default_glossary, names=not no_names)
         with output_lock(out):
-            tm = open_tm(tm_path, no_tm)
-            mt = create_engine(name, EngineOptions(beam_size, threads, workers, device, url,
-                                                   api_key, model))
+            try:
+                tm = open_tm(tm_path, no_tm)
+                mt = create_engine(name, EngineOptions(beam_size, threads, workers, device,
+                                                       url, api_key, model))
+            except BilingualError:
+                remove_unused(created, out)  # refused before any work: no trace left
+                raise
             failed = _run(items, mt, tm, options, quiet) if items else True
         if failed or bad:
             raise typer.Exit(EXIT_BAD_INPUT)

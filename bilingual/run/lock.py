@@ -26,12 +26,14 @@ def _fail(out: Path, exc: OSError, hint: str = "choose another -o") -> Bilingual
                           hint)
 
 
-def probe_output(out: Path) -> None:
+def probe_output(out: Path) -> Path | None:
     """Create `out` and create, write, rename and remove a file in it, before any work: a
     read-only folder, a read-only mount, a file given as -o or a full disk is one line now,
-    not a traceback after the MT has run."""
+    not a traceback after the MT has run. Returns the topmost folder it created (None if
+    `out` existed), so that a run refused before any work can leave no trace."""
     if out.exists() and not out.is_dir():
         raise BilingualError("is a file, not a folder", str(out), "give a folder with -o")
+    created = next((p for p in reversed([out, *out.parents]) if not p.exists()), None)
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / f".bilingual-probe-{os.getpid()}.part"
@@ -41,6 +43,19 @@ def probe_output(out: Path) -> None:
         renamed.unlink()
     except OSError as exc:
         raise _fail(out, exc) from exc
+    return created
+
+
+def remove_unused(created: Path | None, out: Path) -> None:
+    """Undo `probe_output`'s folders when the run stopped before writing anything."""
+    if created is None:
+        return
+    with contextlib.suppress(OSError):
+        (out / LOCK_NAME).unlink(missing_ok=True)
+        for folder in [out, *out.parents]:
+            folder.rmdir()  # only empty folders go; stops at the first that is not
+            if folder == created:
+                break
 
 
 @contextlib.contextmanager
