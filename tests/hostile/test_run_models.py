@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.models import find_zh_en, zh_en_packages
+from bilingual.models import find_zh_en
 from hostile.run_kit import invoke, one_line_error
 
 TOP = "translate-zh_en-tiny"
@@ -131,6 +131,8 @@ def test_hidden_top_folder_is_installed_where_it_is_used(packages_dir: Path,
 
 def test_several_packages_use_model_and_remove(installed_tiny: Path, tiny_package_file: Path,
                                                tmp_path: Path, fixtures: Path) -> None:
+    from bilingual.models import zh_en_packages
+
     second = rezip(tiny_package_file, tmp_path / "b.argosmodel",
                    lambda n, d: (n.replace(TOP, "translate-zh_en-b", 1), d))
     installed = invoke("models", "install", "--from", second)

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from bilingual.render.formats import FORMATS
-from bilingual.run.executor import BatchOptions, Interrupted, run_batch
+from bilingual.run.executor import BatchOptions, run_batch
 from bilingual.run.inputs import collect_inputs, plan
-from bilingual.run.lock import output_lock
 from bilingual.testing import ScriptedEngine
 from hostile.run_kit import files_under, held, invoke, one_line_error
 
@@ -211,6 +210,8 @@ def test_a_failure_is_said_once_with_the_name_once(tmp_path: Path) -> None:
 # -- locks and stale temporaries ---------------------------------------------------------
 
 def test_a_second_run_on_the_same_folder_is_refused(tmp_path: Path) -> None:
+    from bilingual.run.lock import output_lock
+
     out = tmp_path / "out"
     out.mkdir()
     part = write(out / "a" / ".a.en.txt.abc.part", "in flight")
@@ -274,6 +275,7 @@ def test_disk_full_stops_cleanly_with_the_count(tmp_path: Path, monkeypatch) -> 
 
 def test_disk_full_in_run_batch_raises_interrupted(tmp_path: Path, monkeypatch) -> None:
     import bilingual.render.write as write_module
+    from bilingual.run.executor import Interrupted
 
     write(tmp_path / "in" / "a.txt")
 
