@@ -101,6 +101,10 @@ def translate(
             except BilingualError:
                 remove_unused(created, out)  # refused before any work: no trace left
                 raise
+            except KeyboardInterrupt:
+                echo(f"bilingual: interrupted while loading: 0 of {len(items)} articles done "
+                     "(run the same command again)", err=True)
+                raise typer.Exit(EXIT_INTERRUPTED) from None
             failed = _run(items, mt, tm, options, quiet) if items else True
         if failed or bad:
             raise typer.Exit(EXIT_BAD_INPUT)

@@ -332,8 +332,8 @@ class _Runner:
                                             self.engine, self.tm, terms.fingerprint,
                                             terms.glossary))
         flag_engine_errors([a for a, _ in ready], self.engine)
-        self.stage("writing", len(ready))
         translated = time.perf_counter()
+        self.stage("writing", len(ready))
         self.timings["translating"] += translated - read
         for outcome in self.map(_finish_task, [(a, i, self.finish) for a, i in ready]):
             self.record(outcome)
@@ -433,5 +433,11 @@ def write_run_json(result: BatchResult, out: Path) -> Path:
     from bilingual.fileio import atomic_write_text
 
     target = out / "run.json"
-    atomic_write_text(target, json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    try:
+        atomic_write_text(target,
+                          json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:  # the articles are written and stamped: only the summary is lost
+        raise BilingualError(f"cannot write the run summary ({exc.strerror or exc})",
+                             str(target), "free some space; the articles themselves are done"
+                             ) from exc
     return target

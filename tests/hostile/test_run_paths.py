@@ -322,3 +322,20 @@ def test_progress_shows_the_stage(tmp_path: Path) -> None:
     reporter.stage(Stage("translating", 2, 3, 517))
     assert "chunk 2/3: translating 517 segments" in str(reporter.bar.tasks[0].fields["stage"])
     reporter.close()
+
+
+def test_disk_full_when_writing_the_run_summary(tmp_path: Path, monkeypatch) -> None:
+    import importlib
+
+    import bilingual.fileio as fileio
+
+    for holder in ("bilingual.render.write", "bilingual.run.stamps"):
+        importlib.import_module(holder)  # they bind the real writer; run.json imports it late
+
+    def full(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio, "atomic_write_text", full)  # run.json is written through it
+    result = translate(write(tmp_path / "a.txt"), "-o", tmp_path / "out")
+    one_line_error(result, "cannot write the run summary", "articles themselves are done")
+    assert (tmp_path / "out" / "a" / "a.report.json").exists()
