@@ -139,7 +139,8 @@ class LibreTranslateEngine(Engine):
             payload["api_key"] = self.api_key
         return self._request("/translate", payload)
 
-    def _translate_batch(self, batch: list[str], alternatives: int = 0) -> list[list[str]]:
+    def _translate_batch(self, batch: list[str], alternatives: int = 0,
+                         retry_empty: bool = True) -> list[list[str]]:
         """Hypotheses for each source of `batch`. An answer whose shape is in any doubt is
         never read by position (one missing item would shift every later translation onto
         the wrong sentence): the batch is asked again item by item, and an item whose own
@@ -157,9 +158,9 @@ class LibreTranslateEngine(Engine):
                                                                                alternatives)]
         empty = [i for i, (src, hyps) in enumerate(zip(batch, parsed, strict=True))
                  if src.strip() and not hyps[0].strip()]
-        if empty and len(batch) > 1:  # once more alone; still empty → an engine error
+        if empty and retry_empty:  # once more alone; still empty → an engine error
             for i in empty:
-                parsed[i] = self._translate_batch([batch[i]], alternatives)[0]
+                parsed[i] = self._translate_batch([batch[i]], alternatives, False)[0]
         return parsed
 
     def hypotheses(self, sources: list[str], n: int = 1) -> list[list[str]]:

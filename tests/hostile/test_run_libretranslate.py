@@ -103,7 +103,18 @@ class Hostile(BaseHTTPRequestHandler):
         self._send(answer(q, alts) if callable(answer) else answer)
 
 
+SEEN: set[str] = set()
+
+
+def empty_once(q: list[str], a: int) -> dict[str, Any]:
+    """A server that drops each sentence the first time it is asked (a busy worker)."""
+    texts = [f"EN({x})" if x in SEEN else "" for x in q]
+    SEEN.update(q)
+    return {"translatedText": texts}
+
+
 ANSWERS: dict[str, Any] = {
+    "empty-once": empty_once,
     "control": lambda q, a: {"translatedText": [f"EN\x01({x})\x1b[0m" for x in q]},
     "empty": lambda q, a: {"translatedText": ["" for _ in q]},
     "empty-fever": lambda q, a: {"translatedText": ["" if "发热" in x else f"EN({x})"
@@ -166,6 +177,15 @@ def test_a_trickling_server_meets_a_total_deadline(server: str) -> None:
     with pytest.raises(BilingualError, match="no complete answer within 1 s"):
         engine.connect()
     assert time.perf_counter() - start < 3
+
+
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_an_empty_answer_is_asked_again_before_it_is_an_error(batch_size: int,
+                                                              server: str) -> None:
+    Hostile.mode = "empty-once"
+    SEEN.clear()
+    engine = LibreTranslateEngine(server, batch_size=batch_size, retries=0)
+    assert engine.translate(SOURCES) == [f"EN({s})" for s in SOURCES]
 
 
 def rows(out: Path, stem: str) -> list[dict[str, Any]]:
