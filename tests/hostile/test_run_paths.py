@@ -339,3 +339,32 @@ def test_disk_full_when_writing_the_run_summary(tmp_path: Path, monkeypatch) -> 
     result = translate(write(tmp_path / "a.txt"), "-o", tmp_path / "out")
     one_line_error(result, "cannot write the run summary", "articles themselves are done")
     assert (tmp_path / "out" / "a" / "a.report.json").exists()
+
+
+def test_killed_between_the_docx_and_its_hash_is_not_a_reviewers_copy(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """The crash window of issue 10: the DOCX renamed into place, its hash not yet. The hash
+    is recorded first, so the rerun still knows the DOCX as its own."""
+    import bilingual.render.write as write_module
+
+    article = write(tmp_path / "a.txt")
+    out = tmp_path / "out"
+    assert translate(article, "-o", out, "--formats", "docx").exit_code == 0
+    article.write_text(ARTICLE + "新的一段。\n", encoding="utf-8")
+    real = write_module.atomic_write_text
+    hashes = {"n": 0}
+
+    def die_after_the_docx(path, text):
+        if str(path).endswith(".sha256"):
+            hashes["n"] += 1
+            if hashes["n"] == 2:  # the second hash write comes after the DOCX rename
+                raise KeyboardInterrupt  # as a kill would stop it: nothing after runs
+        real(path, text)
+
+    monkeypatch.setattr(write_module, "atomic_write_text", die_after_the_docx)
+    stopped = translate(article, "-o", out, "--formats", "docx")
+    assert stopped.exit_code == 130
+    monkeypatch.setattr(write_module, "atomic_write_text", real)
+    again = translate(article, "-o", out, "--formats", "docx")
+    assert again.exit_code == 0, again.output  # not refused as "a reviewer's copy"
+    assert not list(out.rglob("*.part"))
