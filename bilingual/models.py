@@ -57,20 +57,70 @@ def installed_packages(directory: Path | None = None) -> list[Any]:
             if p.is_dir() and not p.name.startswith(".") and (p / "metadata.json").exists()]
 
 
-def find_zh_en(directory: Path | None = None) -> Any | None:
-    for pkg in installed_packages(directory):
-        if pkg.from_code == FROM_CODE and pkg.to_code == TO_CODE and pkg.type == "translate":
+CHOICE_FILE = ".bilingual-zh_en"  # which zh→en package `models use` chose (hidden: not a package)
+
+
+def zh_en_packages(directory: Path | None = None) -> list[Any]:
+    return [pkg for pkg in installed_packages(directory)
+            if pkg.from_code == FROM_CODE and pkg.to_code == TO_CODE and pkg.type == "translate"]
+
+
+def chosen_name(directory: Path | None = None) -> str:
+    try:
+        return ((directory or packages_dir()) / CHOICE_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def find_zh_en(directory: Path | None = None, name: str | None = None) -> Any | None:
+    """The package `translate` uses: `name` if given, else the one `models use` chose, else
+    the first zh→en package by folder name."""
+    found = zh_en_packages(directory)
+    wanted = name or chosen_name(directory)
+    for pkg in found:
+        if wanted and Path(pkg.package_path).name == wanted:
             return pkg
-    return None
+    if name:
+        return None
+    return found[0] if found else None
 
 
-def require_zh_en(directory: Path | None = None) -> Any:
+def require_zh_en(directory: Path | None = None, name: str | None = None) -> Any:
     directory = directory or packages_dir()
-    pkg = find_zh_en(directory)
+    pkg = find_zh_en(directory, name)
+    if pkg is None and name:
+        have = ", ".join(Path(p.package_path).name for p in zh_en_packages(directory))
+        raise BilingualError(f"no zh→en package named {name!r} is installed", str(directory),
+                             f"installed: {have or 'none'}; see `bilingual models list`")
     if pkg is None:
         raise BilingualError(f"no zh→en translation model is installed in {directory}",
                              None, INSTALL_HINT)
     return pkg
+
+
+def use_package(name: str, directory: Path | None = None) -> Any:
+    """Make `name` the package `translate` uses."""
+    from bilingual.fileio import atomic_write_text
+
+    directory = directory or packages_dir()
+    pkg = require_zh_en(directory, name)
+    atomic_write_text(directory / CHOICE_FILE, name + "\n")
+    return pkg
+
+
+def remove_package(name: str, directory: Path | None = None) -> Path:
+    """Delete an installed package folder (only a direct child of the packages folder)."""
+    directory = directory or packages_dir()
+    target = directory / name
+    if not name or Path(name).name != name or name.startswith(".") or \
+            not (target / "metadata.json").is_file():
+        have = ", ".join(Path(p.package_path).name for p in installed_packages(directory))
+        raise BilingualError(f"no installed package named {name!r}", str(directory),
+                             f"installed: {have or 'none'}")
+    if chosen_name(directory) == name:
+        (directory / CHOICE_FILE).unlink(missing_ok=True)
+    shutil.rmtree(target)
+    return target
 
 
 @dataclass
@@ -83,58 +133,127 @@ class PackageInfo:
     links: tuple[str, ...] = ()
 
 
+def _refuse(path: Path, problem: str, hint: str = "download the .argosmodel file again"
+            ) -> BilingualError:
+    return BilingualError(problem, str(path), hint + "; nothing installed was changed")
+
+
+def _check_members(archive: zipfile.ZipFile, path: Path) -> None:
+    """No member may leave the folder, point elsewhere, need a password or unpack to more
+    than a real package does."""
+    import stat
+
+    for info in archive.infolist():
+        parts = PurePosixPath(info.filename).parts
+        if info.filename.startswith("/") or ".." in parts or "\\" in info.filename:
+            raise _refuse(path, "contains unsafe paths", "do not install it")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise _refuse(path, f"contains a symbolic link ({info.filename})",
+                          "do not install it")
+        if info.flag_bits & 0x1:
+            raise _refuse(path, "is encrypted (password-protected zip)",
+                          "use an unencrypted package")
+    if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED:
+        raise _refuse(path, "unpacks to more than 4 GB", "do not install it")
+
+
 def _read_package_zip(path: Path) -> tuple[zipfile.ZipFile, str, dict[str, Any]]:
-    if not path.exists():
+    if not path.is_file():
         raise BilingualError("no such file", str(path), "check the path")
     if not zipfile.is_zipfile(path):
-        raise BilingualError("is not an Argos package (not a zip archive)", str(path),
-                             "download the .argosmodel file again")
-    archive = zipfile.ZipFile(path)
+        raise _refuse(path, "is not an Argos package (not a zip archive)")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _refuse(path, f"is a damaged zip archive ({exc})") from exc
     names = archive.namelist()
     tops = {PurePosixPath(n).parts[0] for n in names if PurePosixPath(n).parts}
     metas = [n for n in names if len(PurePosixPath(n).parts) == 2 and n.endswith("/metadata.json")]
     if len(tops) != 1 or len(metas) != 1:
-        raise BilingualError("is not an Argos package (needs one folder with metadata.json)",
-                             str(path), "download the .argosmodel file again")
-    for info in archive.infolist():
-        parts = PurePosixPath(info.filename).parts
-        if info.filename.startswith("/") or ".." in parts:
-            raise BilingualError("contains unsafe paths", str(path), "do not install it")
-    if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED:
-        raise BilingualError("unpacks to more than 4 GB", str(path), "do not install it")
+        raise _refuse(path, "is not an Argos package (needs one folder with metadata.json)")
+    _check_members(archive, path)
     try:
         metadata = json.loads(archive.read(metas[0]))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BilingualError("has an unreadable metadata.json", str(path),
-                             "download the .argosmodel file again") from exc
+    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _refuse(path, "has an unreadable metadata.json") from exc
+    if not isinstance(metadata, dict):
+        raise _refuse(path, "has a metadata.json that is not a JSON object")
     return archive, tops.pop(), metadata
 
 
+def _load_test(folder: Path, path: Path) -> None:
+    """The staged package must load (CTranslate2 opens the model, the tokenizer encodes, a
+    word decodes) before it may replace anything: a damaged package never costs the user
+    the model that worked."""
+    try:
+        import ctranslate2
+        from argostranslate.package import Package
+
+        pkg = Package(folder)
+        tokens = pkg.tokenizer.encode("中国")
+        translator = ctranslate2.Translator(str(folder / "model"), device="cpu")
+        translator.translate_batch([tokens or ["▁"]], max_decoding_length=4)
+    except Exception as exc:  # whatever a damaged model raises, it is refused
+        raise _refuse(path, f"does not load ({type(exc).__name__}: "
+                            f"{str(exc).splitlines()[0][:160] if str(exc) else ''})") from exc
+
+
+def _extract(archive: zipfile.ZipFile, staging: Path, path: Path) -> None:
+    import zlib
+
+    try:
+        with archive:
+            archive.extractall(staging)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise _refuse(path, f"is damaged ({exc})") from exc
+    except OSError as exc:
+        raise BilingualError(f"cannot be unpacked ({exc.strerror or exc})", str(staging.parent),
+                             "check the free space and permissions of the packages folder"
+                             ) from exc
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    """Replace `final` by `new` so that a failure at any point leaves one of them whole."""
+    old = final.with_name(f".replaced-{final.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    try:
+        os.replace(new, final)
+    except OSError:
+        if old.exists():
+            os.replace(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def install_from_file(path: str | Path, directory: Path | None = None) -> Any:
-    """Install a .argosmodel file; returns the installed package. Replaces an older copy."""
+    """Install a .argosmodel file; returns the installed package. Replaces an older copy
+    only once the new one has loaded."""
     directory = directory or packages_dir()
     path = Path(path)
     archive, top, metadata = _read_package_zip(path)
     pair = f"{metadata.get('from_code')}→{metadata.get('to_code')}"
     if (metadata.get("from_code"), metadata.get("to_code")) != (FROM_CODE, TO_CODE):
-        raise BilingualError(f"is a {pair} package; bilingual needs zh→en", str(path),
-                             "install the Chinese→English package")
+        raise _refuse(path, f"is a {pair} package; bilingual needs zh→en",
+                      "install the Chinese→English package")
+    if metadata.get("type", "translate") != "translate":
+        raise _refuse(path, f"is a {metadata.get('type')!r} package, not a translation model",
+                      "install the zh→en translation package")
+    # a folder starting with "." is skipped by every reader: install it under a visible name
+    name = top.lstrip(".") or f"translate-{FROM_CODE}_{TO_CODE}"
     directory.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=directory))
     try:
-        with archive:
-            archive.extractall(staging)
-        final = directory / top
+        _extract(archive, staging, path)
         if not (staging / top / "model").is_dir():
-            raise BilingualError("has no CTranslate2 model/ folder", str(path),
-                                 "download the .argosmodel file again")
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(staging / top, final)
+            raise _refuse(path, "has no CTranslate2 model/ folder")
+        _load_test(staging / top, path)
+        _swap_in(staging / top, directory / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    installed = find_zh_en(directory)
-    if installed is None:  # pragma: no cover - metadata said zh→en, so it is found
+    installed = find_zh_en(directory, name)
+    if installed is None:  # pragma: no cover - it loaded above, so it is found
         raise BilingualError("installed but cannot be loaded", str(path), "reinstall it")
     return installed
 

@@ -41,7 +41,7 @@ def test_collect_and_plan(inbox: Path) -> None:
     found = collect_inputs([inbox], inbox / "out")
     assert [p.relative_to(inbox).as_posix() for p in found] == \
         ["a.txt", "sub/a.txt", "sub/b.txt", "sub/c.html"]
-    assert [i.stem for i in plan(found)] == ["a", "a-2", "b", "c"]
+    assert [i.stem for i in plan(found)] == ["a--inbox", "a--sub", "b", "c"]
 
 
 def options(out: Path, **kw) -> BatchOptions:

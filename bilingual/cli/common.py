@@ -62,12 +62,14 @@ def write_or_print(content: str | bytes, output: Path | None) -> None:
                              "choose another -o") from exc
 
 
-def open_tm(tm_path: Path | None, no_tm: bool = False) -> TranslationMemory | None:
+def open_tm(tm_path: Path | None, no_tm: bool = False,
+            must_exist: bool = False) -> TranslationMemory | None:
+    """`must_exist` for commands that only read it: a wrong --tm is not a new empty file."""
     if no_tm:
         return None
     from bilingual.tm import TranslationMemory, default_path
 
-    return TranslationMemory(tm_path or default_path())
+    return TranslationMemory(tm_path or default_path(), must_exist)
 
 
 def echo(text: str = "", err: bool = False) -> None:

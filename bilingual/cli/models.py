@@ -51,6 +51,7 @@ def models_list(
             echo(f"  {info.name}  {info.from_code}→{info.to_code}  {info.version}{mark}")
         if not installed:
             echo("  (none)")
+        _say_which()
         if offline:
             return
         try:
@@ -118,3 +119,40 @@ def models_install(
         info = describe(pkg)
         echo(f"installed {info.name} {info.from_code}→{info.to_code} {info.version} "
              f"in {info.path}")
+        _say_which()
+
+
+def _say_which() -> None:
+    """With several zh→en packages installed, say which one `translate` uses."""
+    from bilingual.models import describe, find_zh_en, zh_en_packages
+
+    found = zh_en_packages()
+    used = find_zh_en()
+    if len(found) > 1 and used is not None:
+        echo(f"{len(found)} zh→en packages are installed; translate uses "
+             f"{describe(used).name} (choose with `bilingual models use NAME` or "
+             "`translate --model NAME`)")
+
+
+PackageName = Annotated[str, typer.Argument(metavar="NAME",
+                                            help="The package's folder name (models list).")]
+
+
+@app.command("use")
+def models_use(name: PackageName) -> None:
+    """Choose which installed zh→en package `translate` uses."""
+    with user_errors():
+        from bilingual.models import describe, use_package
+
+        info = describe(use_package(name))
+        echo(f"translate now uses {info.name} {info.version}")
+
+
+@app.command("remove")
+def models_remove(name: PackageName) -> None:
+    """Delete an installed package."""
+    with user_errors():
+        from bilingual.models import remove_package
+
+        echo(f"removed {remove_package(name)}")
+        _say_which()

@@ -29,11 +29,16 @@ def review_import(
 ) -> None:
     """Apply a reviewer's corrections: outputs regenerated, TM updated."""
     with user_errors():
+        import contextlib
+
+        from bilingual.run.lock import output_lock
         from bilingual.run.review_import import import_review
 
         tm = open_tm(tm_path, no_tm)
         try:
-            done = import_review(docx, out, tm, force)
+            # the folder `translate` wrote: not while a run writes it (run/lock.py)
+            with output_lock(out) if out.is_dir() else contextlib.nullcontext():
+                done = import_review(docx, out, tm, force)
         finally:
             if tm is not None:
                 tm.close()

@@ -15,7 +15,7 @@ app = typer.Typer(no_args_is_help=True, help="The translation memory.")
 def tm_stats(tm_path: TmOption = None) -> None:
     """How many units the translation memory holds, by origin and engine."""
     with user_errors():
-        tm = open_tm(tm_path)
+        tm = open_tm(tm_path, must_exist=True)
         assert tm is not None
         stats = tm.stats()
         tm.close()
@@ -36,8 +36,20 @@ def tm_export(
     with user_errors():
         from bilingual.render.tm_export import tm_to_tmx, tm_to_tsv
 
-        tm = open_tm(tm_path)
+        tm = open_tm(tm_path, must_exist=True)
         assert tm is not None
         units = list(tm.units())
         tm.close()
         write_or_print(tm_to_tmx(units) if fmt == "tmx" else tm_to_tsv(units), output)
+
+
+@app.command("repair")
+def tm_repair(tm_path: TmOption = None) -> None:
+    """Salvage a damaged translation memory: what can be read goes into a new file; the
+    damaged one is kept beside it."""
+    with user_errors():
+        from bilingual.tm import default_path, repair
+
+        done = repair(tm_path or default_path())
+        echo(f"{tm_path or default_path()}: {done.units} units salvaged into a new "
+             f"translation memory; the damaged file is kept as {done.kept}")

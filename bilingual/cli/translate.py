@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from bilingual.cli.common import EXIT_BAD_INPUT, ScriptChoice, TmOption, echo, open_tm, user_errors
 from bilingual.engines import AUTO, ENGINE_CHOICES, ENGINES
 from bilingual.render.formats import FORMATS
+
+if TYPE_CHECKING:
+    from bilingual.engines.base import Engine
+    from bilingual.run.executor import BatchOptions
+    from bilingual.run.inputs import Item
+    from bilingual.tm import TranslationMemory
+
+EXIT_INTERRUPTED = 130  # what shells report for Ctrl-C (128 + SIGINT)
 
 EngineChoice = Literal[ENGINE_CHOICES]  # type: ignore[valid-type]
 _ENGINE_HELP = "; ".join(f"{s.name}: {s.help}" for s in ENGINES.values())
@@ -33,7 +41,8 @@ Url = Annotated[str | None, typer.Option(
 ApiKey = Annotated[str | None, typer.Option(
     metavar="KEY", help="Server API key (libretranslate; openai: default $OPENAI_API_KEY).")]
 Model = Annotated[str | None, typer.Option(
-    metavar="NAME", help="Model name on the server (openai; default: the only one it serves).")]
+    "--model", metavar="NAME", help="argos: the installed zh→en package to use (see models "
+    "list); openai: the model name on the server (default: the only one it serves).")]
 Concurrency = Annotated[int, typer.Option(min=1, metavar="N",
                                           help="Requests in flight (openai).")]
 Timeout = Annotated[float, typer.Option(min=1, metavar="SECONDS",
@@ -69,35 +78,68 @@ def translate(
     """Translate articles (or folders of them); writes every output under <out>/<stem>/."""
     with user_errors():
         from bilingual.engines import EngineOptions, create_engine, resolve_engine_name
+        from bilingual.errors import BilingualError
         from bilingual.render.formats import parse_formats
-        from bilingual.run.executor import BatchOptions, run_batch, write_run_json
-        from bilingual.run.inputs import check_paths, collect_inputs, plan
-        from bilingual.run.progress import Reporter, summary_lines
+        from bilingual.run.executor import BatchOptions
+        from bilingual.run.inputs import check_paths, collect_inputs, plan, unreadable
+        from bilingual.run.lock import output_lock, probe_output, remove_unused
 
         chosen = parse_formats(formats)
         check_paths(paths)
         items = plan(collect_inputs(paths, out))
+        # everything that can be refused is refused before the model loads
+        created = probe_output(out)
+        bad = unreadable(items)
+        for _, why in bad:
+            echo(f"bilingual: error: {why}", err=True)
+        items = [i for i in items if all(i is not b for b, _ in bad)]
         name = resolve_engine_name(engine)
         if engine == AUTO and name == "none":
             echo("bilingual: note: no zh→en model installed; writing a translation kit "
                  "(--engine none). Install one with `bilingual models install`.", err=True)
-        mt = create_engine(name, EngineOptions(beam_size, threads, workers, device, url,
-                                               api_key, model, concurrency, timeout))
         options = BatchOptions(out=out, formats=chosen, zh_script=zh_script, force=force,
                                jobs=jobs, glossaries=[str(g) for g in glossary or []],
                                default_glossary=not no_default_glossary, names=not no_names)
-        tm = open_tm(tm_path, no_tm)
-        reporter = Reporter(len(items), quiet)
-        try:
-            result = run_batch(items, mt, tm, options, reporter.update)
-        finally:
-            reporter.close()
-            if tm is not None:
-                tm.close()
-        write_run_json(result, out)
-        for line in summary_lines(result, mt, verbose=not quiet):
-            echo(line)
-        for failed in result.failed:
-            echo(f"bilingual: error: {failed.reason}", err=True)
-        if result.failed:
+        with output_lock(out):
+            try:
+                tm = open_tm(tm_path, no_tm)
+                mt = create_engine(name, EngineOptions(beam_size, threads, workers, device,
+                                                       url, api_key, model, concurrency,
+                                                       timeout))
+            except BilingualError:
+                remove_unused(created, out)  # refused before any work: no trace left
+                raise
+            except KeyboardInterrupt:
+                echo(f"bilingual: interrupted while loading: 0 of {len(items)} articles done "
+                     "(run the same command again)", err=True)
+                raise typer.Exit(EXIT_INTERRUPTED) from None
+            failed = _run(items, mt, tm, options, quiet) if items else True
+        if failed or bad:
             raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _run(items: list[Item], mt: Engine, tm: TranslationMemory | None, options: BatchOptions,
+         quiet: bool) -> bool:
+    """The batch, its run.json and summary; True when an article failed."""
+    from bilingual.run.executor import Interrupted, run_batch, write_run_json
+    from bilingual.run.progress import Reporter, summary_lines
+
+    reporter = Reporter(len(items), quiet)
+    try:
+        result = run_batch(items, mt, tm, options, reporter.update, on_stage=reporter.stage)
+    except Interrupted as exc:
+        reporter.close()
+        echo(f"bilingual: {exc}", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED if "interrupted" in exc.problem
+                         else EXIT_BAD_INPUT) from None
+    finally:
+        reporter.close()
+        if tm is not None:
+            for warning in tm.close():
+                echo(f"bilingual: warning: {warning}", err=True)
+    write_run_json(result, options.out)
+    for line in summary_lines(result, mt, verbose=not quiet):
+        echo(line)
+    for failed in result.failed:
+        echo(f"bilingual: error: {failed.reason}", err=True)
+    return bool(result.failed)

@@ -25,7 +25,8 @@ class EngineOptions:
     device: str = "cpu"
     url: str | None = None
     api_key: str | None = None
-    model: str | None = None  # openai: the model name the server knows
+    # argos: which installed zh→en package (None: the one in use); openai: the server's model
+    model: str | None = None
     concurrency: int = 4  # openai: requests in flight
     timeout: float = 120.0  # openai: seconds per request
 
@@ -41,7 +42,7 @@ def _argos(options: EngineOptions) -> Engine:
     from bilingual.engines.argos import ArgosEngine, ArgosOptions
     from bilingual.models import require_zh_en
 
-    return ArgosEngine(require_zh_en(), ArgosOptions(
+    return ArgosEngine(require_zh_en(name=options.model), ArgosOptions(
         beam_size=options.beam_size, threads=options.threads, workers=options.workers,
         device=options.device))
 

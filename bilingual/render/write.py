@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bilingual.chars import XML_ILLEGAL_RE
 from bilingual.errors import BilingualError
 from bilingual.fileio import atomic_write_bytes, atomic_write_text
 from bilingual.records import Article, Finding, RunInfo
@@ -14,7 +15,14 @@ from bilingual.render.formats import FORMATS, RenderContext
 
 
 def article_dir(out: Path, article: Article) -> Path:
-    return out / article.stem
+    """`<out>/<stem>`, and never anywhere else: a stem that is not one plain path component
+    (`..`, a separator, a control character) is refused rather than followed."""
+    stem = article.stem
+    if (not stem or stem in (".", "..") or Path(stem).name != stem or "\\" in stem
+            or XML_ILLEGAL_RE.search(stem) or stem.startswith(".")):
+        raise BilingualError("is not a safe output name", repr(stem),
+                             "rename the input file")
+    return out / stem
 
 
 def path_for(out: Path, article: Article, fmt: str) -> Path:
@@ -67,8 +75,10 @@ def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Fin
     Callers decide beforehand whether a reviewer's DOCX may be replaced
     (`check_docx_untouched`); this writes what it is told to."""
     folder = article_dir(out, article)
+    # Callers hold the output folder's lock (run/lock.py), so no other run is writing here:
+    # a temporary found now was left by a run that died while writing.
     for stale in folder.glob(".*.part") if folder.is_dir() else ():
-        stale.unlink(missing_ok=True)  # left by a run that was killed while writing
+        stale.unlink(missing_ok=True)
     ctx = RenderContext(article, info, findings, dict(extra or {}))
     written: list[Path] = []
     for fmt in (f for f in FORMATS.values() if f.name in formats):

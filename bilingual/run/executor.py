@@ -7,10 +7,13 @@ render (in the workers again). Memory holds one chunk, however many articles the
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -20,8 +23,8 @@ from bilingual.engines.base import Engine, flag_engine_errors
 from bilingual.errors import BilingualError
 from bilingual.ingest.script import ScriptConverter
 from bilingual.records import Article, RunInfo
-from bilingual.run.inputs import Item
-from bilingual.run.stamps import settings_key, up_to_date, write_stamp
+from bilingual.run.inputs import Item, safe_text
+from bilingual.run.stamps import settings_key, stamp_path, up_to_date, write_stamp
 from bilingual.terms.annotate import TermTools, load_term_tools
 from bilingual.terms.stats import TermCounts, count_terms
 from bilingual.tm import TranslationMemory
@@ -30,6 +33,24 @@ from bilingual.translate import TranslateStats
 CHUNK = 16  # articles translated together: big enough to batch well, small in memory
 
 Result = Literal["done", "skipped", "failed"]
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+class DiskFull(BilingualError):
+    """The disk filled up: every later article would fail the same way, so the run stops."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__("the disk is full", where, "free some space")
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:  # crosses the worker boundary
+        return (DiskFull, (self.where or "",))
+
+
+class Interrupted(BilingualError):
+    """The run stopped early (Ctrl-C, a full disk): what was done, and how to go on."""
+
+    def __init__(self, why: str, done: int, total: int, hint: str) -> None:
+        super().__init__(f"{why}: {done} of {total} articles done", None, hint)
 
 
 @dataclass
@@ -92,9 +113,29 @@ def run_info(engine: Engine, terms: TermTools | None) -> RunInfo:
 _tools: Tools | None = None
 
 
-def _init_worker(glossaries: list[str], default_glossary: bool, names: bool) -> None:
+def _init_worker(glossaries: list[str], default_glossary: bool, names: bool,
+                 parent: int = 0) -> None:
     global _tools
+    _die_with_parent(parent)
     _tools = load_tools(glossaries, default_glossary, names)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker never outlives the run: killed with its parent (kill -9 included), it cannot
+    sit re-parented to PID 1 holding the TM and the caller's pipes. Ctrl-C is the parent's to
+    handle (one line), so workers ignore it instead of each printing a traceback."""
+    import ctypes
+    import os
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # not Linux/glibc: the pool's own broken-pipe detection is what is left
+    if parent and os.getppid() != parent:
+        os._exit(1)  # the parent died before prctl took effect
 
 
 @dataclass(frozen=True)
@@ -116,12 +157,13 @@ def _prepare(item: Item, how: _Prepare, tools: Tools | None = None) -> Article |
     try:
         article = load_article(item.path, tools.scripts, how.zh_script)
         article.stem = item.stem
+        article.path = safe_text(article.path)  # it is shown in every output
         if how.check_docx and not how.force:
             check_docx_untouched(how.out, article)
         annotate(article.segments, tools.terms)
         return article
     except BilingualError as exc:
-        return Outcome(str(item.path), item.stem, "failed", str(exc),
+        return Outcome(safe_text(str(item.path)), item.stem, "failed", safe_text(str(exc)),
                        seconds=time.perf_counter() - start)
 
 
@@ -139,12 +181,39 @@ def _finish(article: Article, item: Item, how: _Finish) -> Outcome:
 
     start = time.perf_counter()
     findings = run_qa(article.segments)
-    write_outputs(article, how.out, how.info, findings, how.formats)
-    write_stamp(item, how.out, how.key)
+    try:
+        write_outputs(article, how.out, how.info, findings, how.formats)
+        errors = sum(f.check == "engine-error" for f in findings)
+        if not errors:  # an article with engine errors is redone by the next run
+            write_stamp(item, how.out, how.key)
+    except OSError as exc:
+        if exc.errno in _DISK_FULL:
+            raise DiskFull(str(how.out)) from exc
+        return Outcome(safe_text(str(item.path)), item.stem, "failed", safe_text(
+                       f"{item.path}: cannot write its outputs ({exc.strerror or exc})"),
+                       seconds=time.perf_counter() - start)
     _trim_heap()
-    return Outcome(path=str(item.path), stem=item.stem, result="done",
+    path = safe_text(str(item.path))
+    return Outcome(path=path, stem=item.stem, result="failed" if errors else "done",
+                   reason=f"{path}: {errors} segments without a translation (engine "
+                   "errors); run again to retry them" if errors else "",
                    segments=len(article.segments), terms=count_terms(article.segments),
                    flags=len(findings), seconds=time.perf_counter() - start)
+
+
+def flag_empty_answers(articles: list[Article], engine: Engine) -> None:
+    """A segment the engine left empty is an engine error, never a finished translation:
+    flagged (an error every output shows), and its article is not stamped done."""
+    from bilingual.records import Finding
+
+    if not engine.produces_text:
+        return
+    for article in articles:
+        for seg in article.segments:
+            if seg.translate and seg.zh_simplified.strip() and not (seg.en or "").strip() \
+                    and not any(f.check == "engine-error" for f in seg.flags):
+                seg.flags.append(Finding("engine-error", "the engine returned no translation",
+                                         "error", seg.id))
 
 
 def _prepare_task(args: tuple[Item, _Prepare]) -> Article | Outcome:
@@ -161,6 +230,20 @@ def _chunks(items: list[Item], size: int) -> Iterator[list[Item]]:
 
 
 Progress = Callable[[Outcome, int], None]  # (outcome, segments so far)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What the run is doing now: a stage of chunk `chunk` of `chunks`, over `size` items
+    (articles when reading or writing, segments when translating)."""
+
+    name: str
+    chunk: int
+    chunks: int
+    size: int
+
+
+StageListener = Callable[[Stage], None]
 
 
 @dataclass
@@ -210,6 +293,9 @@ class _Runner:
         self.segments_done = 0
         self.pool: ProcessPoolExecutor | None = None
         self.timings = {"reading": 0.0, "translating": 0.0, "writing": 0.0}
+        self.on_stage: StageListener | None = None
+        self.chunk_no, self.chunks = 0, 0
+        self.started = time.time() - 1  # stamps are compared at file-system granularity
 
     def record(self, outcome: Outcome) -> None:
         self.segments_done += outcome.segments if outcome.result == "done" else 0
@@ -217,21 +303,25 @@ class _Runner:
         if self.progress:
             self.progress(outcome, self.segments_done)
 
-    def map(self, fn: Callable[[Any], Any], args: list[Any]) -> list[Any]:
-        return list(self.pool.map(fn, args) if self.pool is not None else map(fn, args))
+    def map(self, fn: Callable[[Any], Any], args: list[Any]) -> Iterator[Any]:
+        """Results in order, each as soon as it is ready (a run stopped half-way still
+        counts what was finished)."""
+        return iter(self.pool.map(fn, args) if self.pool is not None else map(fn, args))
 
     def chunk(self, chunk: list[Item]) -> None:
         start = time.perf_counter()
         todo = []
         for item in chunk:
             if not self.options.force and up_to_date(item, self.options.out, self.key):
-                self.record(Outcome(str(item.path), item.stem, "skipped", "up to date"))
+                self.record(Outcome(safe_text(str(item.path)), item.stem, "skipped",
+                                    "up to date"))
             else:
                 todo.append(item)
+        self.stage("reading", len(todo))
         if self.pool is None:
             prepared = [_prepare(i, self.prepare, self.tools) for i in todo]
         else:
-            prepared = self.map(_prepare_task, [(i, self.prepare) for i in todo])
+            prepared = list(self.map(_prepare_task, [(i, self.prepare) for i in todo]))
         ready = [(a, i) for a, i in zip(prepared, todo, strict=True) if isinstance(a, Article)]
         for failed in (p for p in prepared if isinstance(p, Outcome)):
             self.record(failed)
@@ -241,11 +331,14 @@ class _Runner:
         self.timings["reading"] += read - start
         terms = self.tools.terms
         segments = [s for a, _ in ready for s in a.segments]
+        self.stage("translating", len(segments))
         self.engine.prepare([a for a, _ in ready], terms.glossary)
         self.stats.merge(translate_segments(segments, self.engine, self.tm, terms.fingerprint,
                                             terms.glossary))
-        flag_engine_errors(segments, self.engine.errors())
+        flag_engine_errors(segments, self.engine.errors())  # with the engine's reasons
+        flag_empty_answers([a for a, _ in ready], self.engine)
         translated = time.perf_counter()
+        self.stage("writing", len(ready))
         self.timings["translating"] += translated - read
         for outcome in self.map(_finish_task, [(a, i, self.finish_for(a)) for a, i in ready]):
             outcome.usage = self.engine.usage(outcome.stem)
@@ -257,30 +350,70 @@ class _Runner:
         return replace(self.finish, info=replace(self.finish.info, usage=usage)) if usage \
             else self.finish
 
+    def stage(self, name: str, size: int) -> None:
+        if self.on_stage is not None:
+            self.on_stage(Stage(name, self.chunk_no, self.chunks, size))
+
     def run(self, items: list[Item]) -> None:
+        import os
+
         if self.options.jobs > 1:
             self.pool = ProcessPoolExecutor(
                 self.options.jobs, initializer=_init_worker,
                 initargs=(self.options.glossaries, self.options.default_glossary,
-                          self.options.names))
+                          self.options.names, os.getpid()))
+        self.chunks = -(-len(items) // self.options.chunk)
         try:
-            for chunk in _chunks(items, self.options.chunk):
+            for number, chunk in enumerate(_chunks(items, self.options.chunk), 1):
+                self.chunk_no = number
                 self.chunk(chunk)
                 _release_memory()
+        except DiskFull as exc:
+            raise Interrupted(f"stopped, the disk is full ({exc.where})", self.finished(items),
+                              len(items), "free some space and run the same command again to "
+                              "resume (finished articles are kept)") from exc
+        except BrokenProcessPool as exc:  # a worker was killed (out of memory, say)
+            raise Interrupted("stopped, a worker process died", self.finished(items),
+                              len(items), "run the same command again to resume, with fewer "
+                              "--jobs if memory is short") from exc
+        except KeyboardInterrupt as exc:
+            raise Interrupted("interrupted", self.finished(items), len(items),
+                              "run the same command again to resume") from exc
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(cancel_futures=True)
+            self.close_pool()
+
+    def close_pool(self) -> None:
+        """Workers finish what they hold (they ignore Ctrl-C; an article is written whole or
+        not stamped) and nothing queued starts."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def finished(self, items: list[Item]) -> int:
+        """Articles done when a run stops early, counted from their stamps once the workers
+        have stopped: workers may finish articles whose outcome never came back."""
+        self.close_pool()
+        skipped = {o.stem for o in self.outcomes if o.result == "skipped"}
+        done = 0
+        for item in items:
+            if item.stem not in skipped:
+                with contextlib.suppress(OSError):
+                    stamp = stamp_path(self.options.out, item.stem)
+                    done += stamp.stat().st_mtime >= self.started
+        return len(skipped) + done
 
 
 def run_batch(items: list[Item], engine: Engine, tm: TranslationMemory | None,
               options: BatchOptions, progress: Progress | None = None,
-              tools: Tools | None = None) -> BatchResult:
+              tools: Tools | None = None, on_stage: StageListener | None = None) -> BatchResult:
     """Translate every item, writing outputs as each chunk finishes.
 
-    `tools` reuses tools already loaded; without them they are loaded here from `options`."""
+    `tools` reuses tools already loaded; without them they are loaded here from `options`.
+    Ctrl-C or a full disk raises `Interrupted` (what was done; finished articles are kept)."""
     start = time.perf_counter()
     tools = tools or load_tools(options.glossaries, options.default_glossary, options.names)
     runner = _Runner(engine, tm, options, tools, progress)
+    runner.on_stage = on_stage
     runner.run(items)
     return BatchResult(runner.outcomes, time.perf_counter() - start, engine.describe(),
                        runner.stats, runner.timings, engine.usage())
@@ -311,5 +444,11 @@ def write_run_json(result: BatchResult, out: Path) -> Path:
     from bilingual.fileio import atomic_write_text
 
     target = out / "run.json"
-    atomic_write_text(target, json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    try:
+        atomic_write_text(target,
+                          json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:  # the articles are written and stamped: only the summary is lost
+        raise BilingualError(f"cannot write the run summary ({exc.strerror or exc})",
+                             str(target), "free some space; the articles themselves are done"
+                             ) from exc
     return target

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 from bilingual.engines.base import Engine
-from bilingual.run.executor import BatchResult, Outcome
+from bilingual.run.executor import BatchResult, Outcome, Stage
 
 
 class Reporter:
@@ -32,12 +32,14 @@ class Reporter:
                 TimeRemainingColumn,
             )
 
-            self.bar = Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(),
+            self.bar = Progress(TextColumn("{task.fields[stage]}"), BarColumn(),
+                                MofNCompleteColumn(),
                                 TextColumn("articles · {task.fields[segments]} segments · "
                                            "{task.fields[rate]:.1f}/min"),
                                 TimeElapsedColumn(), TimeRemainingColumn(),
                                 console=Console(file=self.stream))
-            self.task = self.bar.add_task("run", total=total, segments=0, rate=0.0)
+            self.task = self.bar.add_task("run", total=total, segments=0, rate=0.0,
+                                          stage="starting")
             self.bar.start()
 
     def update(self, outcome: Outcome, segments: int) -> None:
@@ -47,13 +49,27 @@ class Reporter:
         if self.bar is not None:
             self.bar.update(self.task, advance=1, segments=segments, rate=rate)
         elif not self.quiet:
-            why = f": {outcome.reason}" if outcome.reason else ""
-            print(f"[{self.count}/{self.total}] {outcome.result} {outcome.path}{why}",
+            # a failure's reason names the file already: the name is not printed twice
+            what = outcome.reason if outcome.reason.startswith(outcome.path) else \
+                outcome.path + (f": {outcome.reason}" if outcome.reason else "")
+            print(f"[{self.count}/{self.total}] {outcome.result} {what}",
                   file=self.stream, flush=True)
+
+    def stage(self, stage: Stage) -> None:
+        """The bar says what the run is doing now (a chunk's reading, translating, writing),
+        so a long chunk does not look like a run stuck at 0; logs get the translating step."""
+        where = f"chunk {stage.chunk}/{stage.chunks}: " if stage.chunks > 1 else ""
+        unit = "segments" if stage.name == "translating" else "articles"
+        text = f"{where}{stage.name} {plural(stage.size, unit[:-1])}"
+        if self.bar is not None:
+            self.bar.update(self.task, stage=text)
+        elif not self.quiet and stage.name == "translating":
+            print(text, file=self.stream, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -66,7 +82,7 @@ def summary_table(result: BatchResult) -> list[str]:
                                "QA findings", "article")
     rows: list[tuple[str, ...]] = [
         (o.result, str(o.segments), str(o.terms.matched), str(o.terms.by_rung["missing"]),
-         str(o.flags), o.path + (f": {o.reason}" if o.result == "failed" else ""))
+         str(o.flags), o.path)  # why an article failed is said once, on its error line
         for o in result.outcomes]
     if any(o.usage for o in result.outcomes):  # an LLM engine: its requests and tokens
         header = (*header[:-1], "requests", "tokens (prompt+completion)", header[-1])
