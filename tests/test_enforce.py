@@ -187,3 +187,39 @@ def load_article_text(text: str):
     from bilingual.ingest.reading import Source
 
     return build_article(Source("t.txt", "t", text, "utf-8", "txt"))
+
+
+def test_ladder_is_batched_and_bounded() -> None:
+    # 30 failing sentences: each repair step is one call over all of them, and the ladder
+    # stops after its budget of extra passes however many terms are still missing
+    engine = ScriptedEngine("drop", prefix_ok=True, suppress_ok=True)
+    jobs = [Job(f"{SOURCE}{i}", list(TERMS), dict(BANNED)) for i in range(30)]
+    counts = enforce(jobs, engine)
+    assert engine.calls == ["translate", "hypotheses", "prefix"]
+    assert (counts.sentences, counts.passes) == (30, 3)
+    assert counts.hypotheses == 30 + 30 * 4 + 30
+    assert all(j.rung == "missing" for j in jobs)
+    # with no budget, only the first pass runs
+    engine = ScriptedEngine("drop", prefix_ok=True)
+    jobs = [Job(SOURCE, list(TERMS))]
+    assert enforce(jobs, engine, passes=0).passes == 1
+    assert engine.calls == ["translate"] and jobs[0].rung == "missing"
+
+
+def test_fixed_segments_leave_the_ladder() -> None:
+    # n-best fixes every sentence: no forced pass is paid for
+    engine = ScriptedEngine("nbest", right_at=1, prefix_ok=True)
+    jobs = [Job(f"{SOURCE}{i}", list(TERMS)) for i in range(5)]
+    counts = enforce(jobs, engine)
+    assert engine.calls == ["translate", "hypotheses"] and counts.passes == 2
+    assert all(j.rung == "n-best" for j in jobs)
+
+
+def test_decode_counts_reach_the_run_summary(fixtures: Path, tmp_path: Path, tools) -> None:
+    article = load_article(fixtures / "long_article.txt")
+    annotate(article.segments, tools)
+    stats = translate_segments(article.segments, ScriptedEngine("drop", prefix_ok=True), None,
+                               tools.fingerprint, tools.glossary)
+    assert stats.decode_passes == 3
+    assert stats.engine_sources < stats.hypotheses_decoded <= 6 * stats.engine_sources
+    assert 1 < stats.decodes_per_sentence() <= 6

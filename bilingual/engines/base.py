@@ -34,6 +34,11 @@ class Engine(ABC):
         """Targets that never contain the `banned` phrases; None where the engine cannot."""
         return None
 
+    def errors(self) -> dict[str, str]:
+        """Sources this engine failed on so far, with why; their targets came back empty.
+        Engines that fail whole calls raise instead, and have none."""
+        return {}
+
     @property
     def produces_text(self) -> bool:
         """False for engines whose output is not a translation worth remembering."""
