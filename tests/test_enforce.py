@@ -160,6 +160,12 @@ def test_translate_cli_reports_terms(installed_tiny, fixtures: Path, tmp_path: P
     terms = [t for r in rows for t in r["terms"]]
     assert any(t["zh"] == "某某县" and t["en"] == "Moumou County" for t in terms)
     assert all(t["rung"] for t in terms)
+    # the ladder's cost is bounded and reported: at most two repair passes after the first
+    run_json = json.loads((tmp_path / "out" / "run.json").read_text())
+    decoding = run_json["decoding"]
+    assert decoding["passes"] <= 3 and 1 < decoding["per_sentence"] <= 6
+    assert decoding["hypotheses"] <= 6 * decoding["sentences"]
+    assert "decodes a sentence" in result.stdout
     # the real engine path: every term is either satisfied at some rung or flagged
     for r in rows:
         missing = [t["en"] for t in r["terms"] if t["rung"] == "missing"]

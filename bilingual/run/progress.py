@@ -90,7 +90,11 @@ def summary_lines(result: BatchResult, engine: Engine, verbose: bool = True) -> 
     if engine.produces_text:
         lines.append(f"engine {engine.describe()}: {plural(stats.engine_sources, 'sentence')} "
                      f"translated, {stats.from_tm} of {plural(stats.segments, 'segment')} "
-                     "from the translation memory")
+                     "from the translation memory; "
+                     f"{plural(stats.decode_passes, 'decoding pass', 'decoding passes')}, "
+                     f"{stats.decodes_per_sentence():.2f} decodes a sentence"
+                     + (f"; {stats.engine_errors} failed (engine-error)"
+                        if stats.engine_errors else ""))
     else:
         lines.append(f"engine none: no MT; {stats.segments - stats.from_tm} of "
                      f"{plural(stats.segments, 'segment')} left for translators, "
