@@ -95,8 +95,8 @@ def translate_segments(
     stats.engine_seconds = time.perf_counter() - engine_start
     stats.engine_sources = len(missing)
     if tm and engine.produces_text:
-        tm.add_mt(((s, j.output) for s, j in jobs.items() if not j.error), engine.name, engine.version,
-                  glossary_fingerprint)
+        tm.add_mt(((s, j.output) for s, j in jobs.items() if not j.error), engine.name,
+                  engine.version, glossary_fingerprint)
     for seg in todo:
         hit = hits.get(seg.zh_simplified)
         if hit is not None:

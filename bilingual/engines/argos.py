@@ -239,7 +239,7 @@ class ArgosEngine(Engine):
         piece_prefixes: list[list[str]] | None = [] if prefixes is not None else None
         for k, source in enumerate(sources):
             pieces = self._pieces(source)
-            for j, piece in enumerate(pieces):
+            for piece in pieces:
                 owners.append(k)
                 tokens.append(piece)
                 if piece_prefixes is not None and prefixes is not None:

@@ -1,29 +1,23 @@
 """Person and place names that no glossary covers, romanised in standard Hanyu Pinyin.
 
-jieba's dictionary words and their part-of-speech tags find candidates; rules make them
-reliable: a name after a title (市委书记李公乐, 记者 尚丽娟), before 同志, and place names ending
-in an administrative suffix, chained as addresses are (文峰区宝莲寺镇马官屯村). Such terms are
-marked `auto`.
+jieba's dictionary words and their part-of-speech tags (terms/lexicon.py) find candidates;
+rules make them reliable: a name after a title (市委书记李公乐, 记者 尚丽娟), before 同志, and
+place names ending in an administrative suffix, chained as addresses are
+(文峰区宝莲寺镇马官屯村). Such terms are marked `auto`.
 
-Cost is linear and bounded: the dictionary cut is fast, and jieba's HMM (about 0.1 ms a
-character for segmentation, 10 ms for jieba.posseg's tagging one, which took 221 s on 1 MB)
-runs only on short runs of unknown characters that start with a surname: long unknown runs
-are not names.
+Cost is linear and bounded: the dictionary cut, then a rule for short runs of characters the
+dictionary only knows one by one, in place of jieba.posseg's HMM (10 ms a character: 221 s
+on 1 MB of real text, hours on random text). Long unknown runs are not names.
 """
 
 from __future__ import annotations
 
-import logging
-import marshal
-import os
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from bilingual.chars import IDEOGRAPHS, all_ideographs, is_ideograph
 from bilingual.terms.entries import Glossary
+from bilingual.terms.lexicon import Lexicon
 
 # Common single-character surnames, and the compound ones.
 SURNAMES = set(
@@ -105,49 +99,6 @@ class Name:
 MAX_UNKNOWN_RUN = 6
 
 
-def _jieba() -> Any:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-def _word_tags(tokenizer: Any) -> dict[str, str]:
-    """jieba's part-of-speech tag of every dictionary word.
-
-    jieba.posseg would give them too, but importing it costs over a second (its HMM tables are
-    Python literals) and its tagging HMM is the slow part; the dictionary is all we need. The
-    table is cached beside jieba's own dictionary cache, keyed by the dictionary's size and
-    time, so later runs read it in a fraction of the parse time."""
-    source = tokenizer.get_dict_file()
-    path = getattr(source, "name", "")
-    source.close()
-    stat = os.stat(path) if path else None
-    cache = os.path.join(tokenizer.tmp_dir or tempfile.gettempdir(),
-                         f"bilingual-jieba-tags.{stat.st_size}.{int(stat.st_mtime)}.marshal"
-                         ) if stat else ""
-    try:
-        with open(cache, "rb") as f:
-            loaded: dict[str, str] = marshal.load(f)
-            return loaded
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    tags: dict[str, str] = {}
-    with tokenizer.get_dict_file() as f:
-        for raw in f:
-            parts = raw.decode("utf-8").split()
-            if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    if cache:
-        from bilingual.fileio import atomic_write_bytes
-
-        try:
-            atomic_write_bytes(Path(cache), marshal.dumps(tags))
-        except OSError:
-            pass  # a read-only temp folder: parse again next time
-    return tags
-
-
 def syllables(text: str) -> list[str]:
     from pypinyin import Style, lazy_pinyin
 
@@ -226,11 +177,7 @@ class NameFinder:
     """Finds person and place names; holds the glossary's suffix renderings."""
 
     def __init__(self, glossary: Glossary) -> None:
-        jieba = _jieba()
-        self.tokenizer = jieba.dt
-        self.tokenizer.check_initialized()  # loads the dictionary once, here
-        self.freq: dict[str, int] = self.tokenizer.FREQ
-        self.tags: dict[str, str] = _word_tags(self.tokenizer)
+        self.lexicon = Lexicon()  # jieba's dictionary, memory-mapped
         self._last: tuple[str, list[tuple[int, int, str, str]]] = ("", [])
         self.suffixes = {zh: e.en for zh, e in glossary.suffixes().items()}
         for suffix in PLACE_SUFFIXES:
@@ -238,7 +185,7 @@ class NameFinder:
 
     def _common_word(self, word: str, threshold: int = 300) -> bool:
         """A frequent dictionary word that is not a name (明显, 高兴, 示范)."""
-        return self.freq.get(word, 0) >= threshold and self.tags.get(word) not in NAME_TAGS
+        return self.lexicon.freq(word) >= threshold and self.lexicon.tag(word) not in NAME_TAGS
 
     def _plausible_person(self, zh: str) -> bool:
         surname = next((s for s in COMPOUND_SURNAMES if zh.startswith(s)), zh[:1])
@@ -248,7 +195,7 @@ class NameFinder:
         return not self._common_word(zh[:2], 1000) and not self._common_word(zh)
 
     def _tag(self, word: str) -> str:
-        tag = self.tags.get(word)
+        tag = self.lexicon.tag(word)
         if tag is not None:
             return tag
         # an unknown word the HMM put together: a name when it reads like one
@@ -267,7 +214,7 @@ class NameFinder:
                 words.extend(run)
             run.clear()
 
-        for word in self.tokenizer.cut(text, HMM=False):
+        for word in self.lexicon.cut(text):
             if len(word) == 1 and is_ideograph(word):
                 run.append(word)
                 continue
