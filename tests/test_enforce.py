@@ -61,7 +61,7 @@ def test_rung_n_best_third_hypothesis() -> None:
     engine = ScriptedEngine("nbest", right_at=2)
     job = run(engine)
     assert (job.rung, job.missing) == ("n-best", [])
-    assert engine.calls == ["translate", "hypotheses"]
+    assert engine.calls == ["hypotheses"]  # the n-best list comes with the first decode
 
 
 def test_rung_prefix() -> None:
@@ -201,15 +201,19 @@ def test_ladder_is_batched_and_bounded() -> None:
     engine = ScriptedEngine("drop", prefix_ok=True, suppress_ok=True)
     jobs = [Job(f"{SOURCE}{i}", list(TERMS), dict(BANNED)) for i in range(30)]
     counts = enforce(jobs, engine)
-    assert engine.calls == ["translate", "hypotheses", "prefix"]
+    # the forced pass puts the first term in (progress), so a second pass forces the next;
+    # the budget then ends the ladder
+    assert engine.calls == ["hypotheses", "prefix", "prefix"]
     assert (counts.sentences, counts.passes) == (30, 3)
-    assert counts.hypotheses == 30 + 30 * 4 + 30
+    assert counts.hypotheses == 30 * 4 + 30 + 30
     assert all(j.rung == "missing" for j in jobs)
+    assert enforce([Job(SOURCE, list(TERMS))], ScriptedEngine("drop", prefix_ok=True),
+                   passes=5).passes <= 4
     # with no budget, only the first pass runs
     engine = ScriptedEngine("drop", prefix_ok=True)
     jobs = [Job(SOURCE, list(TERMS))]
     assert enforce(jobs, engine, passes=0).passes == 1
-    assert engine.calls == ["translate"] and jobs[0].rung == "missing"
+    assert engine.calls == ["hypotheses"] and jobs[0].rung == "missing"
 
 
 def test_fixed_segments_leave_the_ladder() -> None:
@@ -217,7 +221,7 @@ def test_fixed_segments_leave_the_ladder() -> None:
     engine = ScriptedEngine("nbest", right_at=1, prefix_ok=True)
     jobs = [Job(f"{SOURCE}{i}", list(TERMS)) for i in range(5)]
     counts = enforce(jobs, engine)
-    assert engine.calls == ["translate", "hypotheses"] and counts.passes == 2
+    assert engine.calls == ["hypotheses"] and counts.passes == 1
     assert all(j.rung == "n-best" for j in jobs)
 
 
@@ -226,6 +230,6 @@ def test_decode_counts_reach_the_run_summary(fixtures: Path, tmp_path: Path, too
     annotate(article.segments, tools)
     stats = translate_segments(article.segments, ScriptedEngine("drop", prefix_ok=True), None,
                                tools.fingerprint, tools.glossary)
-    assert stats.decode_passes == 3
+    assert stats.decode_passes <= 3
     assert stats.engine_sources < stats.hypotheses_decoded <= 6 * stats.engine_sources
     assert 1 < stats.decodes_per_sentence() <= 6

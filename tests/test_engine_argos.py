@@ -153,3 +153,14 @@ def test_over_long_source_is_cut_at_clauses(installed_tiny) -> None:
     assert len(out) == 2 and len(out[0].split()) >= len(pieces)  # one English, all pieces
     hyps = engine.hypotheses([long], 2)[0]
     assert len(hyps) == 2 and hyps[0] == out[0]
+
+
+def test_injected_english_counts_once_in_the_decoding_cap(engine: ArgosEngine) -> None:
+    tokenizer = engine.package.tokenizer
+    chinese = tokenizer.encode("市委书记亲自挂帅。")
+    injected = tokenizer.encode("the Communist Party of China 亲自挂帅。")
+    opts = engine.options
+    assert engine._budget(chinese) == int(len(chinese) * opts.length_ratio) + opts.length_extra
+    latin = [t for t in injected if t.strip("▁").isascii() and t.strip("▁").isalpha()]
+    assert latin and engine._budget(injected) == \
+        int((len(injected) - len(latin)) * opts.length_ratio) + len(latin) + opts.length_extra

@@ -6,9 +6,10 @@ never saw them, so:
    Latin-script spans through);
 2. verify: each expected rendering (or a form the glossary accepts) is in the output as often
    as its term was matched, and the Chinese term is not left over;
-3. repair, in order: the n-best hypothesis that has every term; a re-decode with the output
-   forced up to the term (target prefix), or, for engines that cannot force a prefix, with
-   known wrong renderings banned; replacing a known wrong rendering in the output;
+3. repair, in order: the n-best hypothesis that has every term (from the first decode's
+   beam, at no extra cost); a re-decode with the output forced up to the term (target prefix),
+   or, for engines that cannot force a prefix, with known wrong renderings banned; replacing a
+   known wrong rendering in the output;
 4. what still fails keeps its first output and its missing terms are recorded for the
    reviewer (QA flags them `term-missing`).
 
@@ -29,9 +30,9 @@ from bilingual.records import Rung, Term
 from bilingual.terms.entries import Glossary
 
 N_BEST = 4
-# Extra batched decoding passes after the first, per chunk: measured with a model that misses
-# every term, n-best plus one forced pass keeps a default run within 3x of a run without the
-# glossary; a third pass rarely fixes what two did not.
+# Forced decoding passes after the first, per chunk. The second takes only the sentences the
+# first brought closer (with another missing term to force); what is still missing then is
+# flagged term-missing.
 REPAIR_PASSES = 2
 _SPACES = re.compile(r"\s+")
 _DOUBLED_ARTICLE = re.compile(r"\b(the|a|an)\s+(?:the|a|an)\b", re.I)
@@ -50,6 +51,7 @@ class Job:
     rung: Rung = ""
     missing: list[str] = field(default_factory=list)
     error: str = ""  # why the engine could not translate it at all
+    progressed: bool = True  # the last repair pass got it closer: worth another
 
 
 def inject(source: str, terms: list[Term]) -> str:
@@ -156,43 +158,56 @@ class DecodeCounts:
 
 
 def _first_pass(jobs: list[Job], engine: Engine, counts: DecodeCounts) -> list[Job]:
+    """Inject and decode; the n-best hypotheses come from the same beam search, so trying
+    them costs no second decode."""
     for job in jobs:
         job.injected = inject(job.source, job.terms) if job.terms else job.source
-    counts.add(len(jobs))
-    for job, out in zip(jobs, engine.translate([job.injected for job in jobs]), strict=True):
-        job.output = tidy(out, job.terms)
+    sources = [job.injected for job in jobs]
+    if any(job.terms for job in jobs):
+        hypotheses = engine.hypotheses(sources, N_BEST)
+    else:
+        hypotheses = [[out] for out in engine.translate(sources)]
+    counts.add(len(jobs), max(map(len, hypotheses), default=1))
+    for job, hyps in zip(jobs, hypotheses, strict=True):
+        job.output = tidy(hyps[0] if hyps else "", job.terms)
         job.missing = missing_terms(job.output, job.terms)
         job.rung = "inject"
+        if job.missing:
+            _accept(job, hyps[1:], "n-best")
     return [j for j in jobs if j.missing]
 
 
-def _n_best(failing: list[Job], engine: Engine, counts: DecodeCounts) -> list[Job]:
-    hypotheses = engine.hypotheses([j.injected for j in failing], N_BEST)
-    counts.add(len(failing), N_BEST)
-    return [job for job, hyps in zip(failing, hypotheses, strict=True)
-            if not _accept(job, hyps[1:], "n-best")]
+def _keep_if_closer(job: Job, out: str) -> None:
+    """A forced output that has more of the terms is kept for the next pass to build on."""
+    out = tidy(out, job.terms)
+    missing = missing_terms(out, job.terms)
+    job.progressed = len(missing) < len(job.missing)
+    if job.progressed:
+        job.output, job.missing = out, missing
 
 
-def _forced(failing: list[Job], engine: Engine, counts: DecodeCounts) -> list[Job]:
+def _forced(failing: list[Job], engine: Engine, counts: DecodeCounts) -> None:
     """One pass: the output forced up to the first missing term where the engine can force a
     prefix, else (same pass) a decode with the known wrong renderings banned."""
     prefixes = [_prefix_for(j, j.missing[0]) for j in failing]
     redone = engine.translate_with_prefix([j.injected for j in failing], prefixes)
-    if redone is not None:
-        counts.add(len(failing))
-        return [job for job, out in zip(failing, redone, strict=True)
-                if not _accept(job, [out], "prefix")]
-    banning = [j for j in failing if any(j.banned.get(en) for en in j.missing)]
-    if not banning:
-        return failing
-    redone = engine.translate_suppressing(
-        [j.injected for j in banning],
-        [[w for en in j.missing for w in j.banned.get(en, ())] for j in banning])
-    if redone is not None:
-        counts.add(len(banning))
-        for job, out in zip(banning, redone, strict=True):
-            _accept(job, [out], "suppress")
-    return [j for j in failing if j.missing]
+    rung: Rung = "prefix"
+    if redone is None:
+        rung = "suppress"
+        for job in failing:
+            job.progressed = False
+        failing = [j for j in failing if any(j.banned.get(en) for en in j.missing)]
+        if not failing:
+            return
+        redone = engine.translate_suppressing(
+            [j.injected for j in failing],
+            [[w for en in j.missing for w in j.banned.get(en, ())] for j in failing])
+        if redone is None:
+            return
+    counts.add(len(failing))
+    for job, out in zip(failing, redone, strict=True):
+        if not _accept(job, [out], rung):
+            _keep_if_closer(job, out)
 
 
 def _replace(failing: list[Job]) -> list[Job]:
@@ -218,9 +233,12 @@ def enforce(jobs: list[Job], engine: Engine, passes: int = REPAIR_PASSES) -> Dec
             job.error, job.output, job.rung = errors[job.source], "", "missing"
             job.missing = [t.en for t in job.terms]
     failing = [j for j in failing if not j.error]
-    for step in (_n_best, _forced)[:max(0, passes)]:
-        if failing:
-            failing = step(failing, engine, counts)
+    for _ in range(max(0, passes)):
+        trying = [j for j in failing if j.progressed]
+        if not trying:
+            break
+        _forced(trying, engine, counts)
+        failing = [j for j in failing if j.missing]
     _replace(failing)
     return counts
 
