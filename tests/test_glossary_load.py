@@ -210,3 +210,40 @@ def test_cli_check_lookup_export(tmp_path: Path) -> None:
 
     bad = runner.invoke(app, ["glossary", "check", str(tmp_path / "missing.tsv")])
     assert bad.exit_code == 2 and "no such glossary file" in bad.stderr
+
+
+def test_parsed_glossary_is_cached_by_content(tmp_path, monkeypatch) -> None:
+    import bilingual.terms.annotate as annotate_module
+    from bilingual.terms.annotate import load_term_tools
+
+    monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(tmp_path / "cache"))
+    desk = tmp_path / "desk.tsv"
+    desk.write_text("zh\ten\n大会号召\tcall of the congress\n", encoding="utf-8")
+    first = load_term_tools([desk], names=False)
+    cached = list((tmp_path / "cache").glob("glossary-*.pickle"))
+    assert len(cached) == 1
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(annotate_module, "load_glossary", no_parsing)
+    again = load_term_tools([desk], names=False)
+    assert again.fingerprint == first.fingerprint
+    assert [e.en for _, _, e in again.matcher.find("大会号召全体")] == ["call of the congress"]
+    # an edited glossary is a new key: parsed (here: refused by the stub), never served stale
+    desk.write_text("zh\ten\n大会号召\tthe congress calls\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="parsed again"):
+        load_term_tools([desk], names=False)
+    monkeypatch.undo()
+    monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(tmp_path / "cache"))
+    # a damaged cache file is rebuilt
+    for path in (tmp_path / "cache").glob("glossary-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    desk.write_text("zh\ten\n大会号召\tcall of the congress\n", encoding="utf-8")
+    assert load_term_tools([desk], names=False).fingerprint == first.fingerprint
+    # a glossary that does not load is never cached, and still refused
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("zh\ten\n\tno Chinese\n", encoding="utf-8")
+    with pytest.raises(BilingualError, match="line 2"):
+        load_term_tools([bad], names=False)
+    assert len(list((tmp_path / "cache").glob("glossary-*.pickle"))) == 1

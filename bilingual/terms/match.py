@@ -15,15 +15,21 @@ from bilingual.terms.entries import Entry, Glossary
 class Matcher:
     """An automaton over every form in a glossary; build once, use for every segment."""
 
-    def __init__(self, glossary: Glossary) -> None:
+    def __init__(self, glossary: Glossary, automaton: Any = None) -> None:
+        """`automaton`: one built before for this very glossary (from the cache)."""
+        self.glossary = glossary
+        self.automaton: Any = automaton if automaton is not None else self._build(glossary)
+
+    @staticmethod
+    def _build(glossary: Glossary) -> Any:
         import ahocorasick
 
-        self.glossary = glossary
-        self.automaton: Any = ahocorasick.Automaton()
+        automaton = ahocorasick.Automaton()
         for form, entry in glossary.forms().items():
-            self.automaton.add_word(form, (form, entry))
-        if len(self.automaton):
-            self.automaton.make_automaton()
+            automaton.add_word(form, (form, entry))
+        if len(automaton):
+            automaton.make_automaton()
+        return automaton
 
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
         """(start, end, entry) of the leftmost-longest non-overlapping matches in `text`."""

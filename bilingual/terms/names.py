@@ -12,6 +12,7 @@ on 1 MB of real text, hours on random text). Long unknown runs are not names.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -100,6 +101,11 @@ MAX_UNKNOWN_RUN = 6
 
 
 def syllables(text: str) -> list[str]:
+    # Names are read character by character (with our own surname and place readings), so
+    # pypinyin's phrase dictionary is not needed: loading it cost half a second and 40 MB a
+    # run. pypinyin reads this when first imported; set it only if the user has not.
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
     from pypinyin import Style, lazy_pinyin
 
     return lazy_pinyin(text, style=Style.NORMAL, errors="ignore", v_to_u=False)
