@@ -163,6 +163,9 @@ def test_tbx_entities_are_not_expanded(tmp_path: Path) -> None:
     ("zh\ten\n县委\tcounty Party committee\n县委\tcounty committee\n", "line 3: '县委' is already on line 2"),
     ("zh\ten\n县委\t\n", "line 2: no English for '县委'"),
     ("zh\ten\tflags\n县委\tx\tbogus\n", "line 2: unknown flag bogus"),
+    ("zh\ten\n县委\tcounty Party committee\tstray\n", "line 2: 3 cells, the header has 2"),
+    ('zh\ten\n# c\n县委\t"county Party committee"\n', "line 3: the en cell is in quotes"),
+    ("zh\ten\n县委\tcounty\x07 committee\n", "line 2: the en cell holds a control character"),
 ])
 def test_malformed_tables(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.tsv"
@@ -247,3 +250,19 @@ def test_parsed_glossary_is_cached_by_content(tmp_path, monkeypatch) -> None:
     with pytest.raises(BilingualError, match="line 2"):
         load_term_tools([bad], names=False)
     assert len(list((tmp_path / "cache").glob("glossary-*.pickle"))) == 1
+
+
+def test_csv_quote_left_open_is_reported_where_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "desk.csv"
+    path.write_text('zh,en\n县委,county Party committee\n乡镇,"township\n镇党委,town committee\n'
+                    '村委,village committee\n', encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("县委召开会议。\n", encoding="utf-8")
+    for args in (["glossary", "check", str(path)],
+                 ["translate", str(article), "--engine", "none", "--no-tm", "-o",
+                  str(tmp_path / "out"), "--glossary", str(path)]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2
+        assert f"{path}: line 3: a quote opened here runs over 3 lines" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

@@ -34,13 +34,54 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(v for v in _LIST_SPLIT.split(value.strip()) if v) if value else ()
 
 
-def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _read_rows(text: str, name: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The rows, and the line each starts on. A CSV quote left open swallows the lines after
+    it into one field: that is reported where it was opened, not parsed as one odd entry."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter,
                         quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL)
+    rows: list[list[str]] = []
+    lines: list[int] = []
     try:
-        rows = list(reader)
+        for row in reader:
+            # a quote open at the end of the file took the last line break into its field
+            start = reader.line_num - sum(cell.rstrip("\r\n").count("\n") for cell in row)
+            if any("\n" in cell or "\r" in cell for cell in row):
+                raise BilingualError(
+                    f"line {start}: a quote opened here runs over "
+                    f"{reader.line_num - start + 1} lines", name,
+                    "close the quote, or double a quote inside a field (\"\")")
+            rows.append(row)
+            lines.append(start)
     except csv.Error as exc:
-        raise BilingualError(f"is not valid CSV ({exc})", name, "fix the quoting") from exc
+        raise BilingualError(f"line {reader.line_num}: is not valid CSV ({exc})", name,
+                             "fix the quoting") from exc
+    return rows, lines
+
+
+def _check_cells(row: list[str], header: list[str], where: str, delimiter: str) -> None:
+    """What would load wrong without a word: extra cells, TSV quotes, control characters."""
+    extra = [c for c in row[len(header):] if c.strip()]
+    if extra:
+        kind = "tab" if delimiter == "\t" else "comma"
+        raise BilingualError(f"{len(row)} cells, the header has {len(header)} "
+                             f"(extra: '{extra[0][:30]}')", where,
+                             f"remove the stray {kind} or add a column to the header")
+    for column, cell in zip(header, row, strict=False):
+        value = cell.strip()
+        if delimiter == "\t" and len(value) >= 2 and value[0] == value[-1] == '"':
+            raise BilingualError(f"the {column} cell is in quotes: {value[:40]}", where,
+                                 "TSV takes no quotes: remove them (they would be kept)")
+        bad = _CONTROL.search(cell)
+        if bad:
+            raise BilingualError(f"the {column} cell holds a control character "
+                                 f"U+{ord(bad.group()):04X}", where, "delete it")
+
+
+def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
+    rows, lines = _read_rows(text, name, delimiter)
     if not rows:
         raise BilingualError("is empty", name, "add a header row: zh, en, ...")
     header = [h.strip().lower().lstrip("\ufeff") for h in rows[0]]
@@ -51,13 +92,14 @@ def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
                              f"{', '.join(KNOWN_COLUMNS[2:])}")
     entries: list[Entry] = []
     seen: dict[str, tuple[str, int]] = {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in zip(lines[1:], rows[1:], strict=True):
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
+        where = f"{name}: line {number}"
+        _check_cells(row, header, where, delimiter)
         cells = dict(zip(header, (c.strip() for c in row), strict=False))
         zh, en = cells.get("zh", ""), cells.get("en", "")
         flags = frozenset(_split(cells.get("flags", "").replace(",", "|")))
-        where = f"{name}: line {number}"
         if not zh:
             raise BilingualError("empty Chinese term", where,
                                  "fill in the zh column or delete the line")
