@@ -22,6 +22,7 @@ from bilingual.errors import BilingualError
 # Argos's decoding settings (argostranslate.translate.apply_packaged_translation).
 ARGOS_LENGTH_PENALTY = 0.2
 ARGOS_BEAM_SIZE = 4
+REPAIR_BEAM = 1  # forced and banned re-decodes: see translate_with_prefix
 # Where an over-long source may be cut: after a clause's punctuation, which stays with it.
 _CLAUSE_END = re.compile(r"(?<=[，；：,;:])")
 # A token of injected English: Latin letters, with SentencePiece's word mark at most.
@@ -148,8 +149,9 @@ class ArgosEngine(Engine):
 
     def _submit(self, tokens: list[list[str]], n: int,
                 prefixes: list[list[str]] | None = None,
-                suppress: list[list[str]] | None = None) -> list[Any]:
-        """Start decoding one batch; the results are awaited later, so workers overlap."""
+                suppress: list[list[str]] | None = None, beam: int = 0) -> list[Any]:
+        """Start decoding one batch; the results are awaited later, so workers overlap.
+        `beam` overrides the beam size (repairs decode greedily)."""
         opts = self.options
         cap = min(opts.max_length, max((self._budget(t) for t in tokens), default=1))
         prefix = self.package.target_prefix
@@ -162,7 +164,7 @@ class ArgosEngine(Engine):
         return self.translator().translate_batch(
             tokens,
             target_prefix=prefixes,
-            beam_size=max(opts.beam_size, n),
+            beam_size=beam or max(opts.beam_size, n),
             num_hypotheses=n,
             length_penalty=ARGOS_LENGTH_PENALTY,
             replace_unknowns=True,
@@ -210,7 +212,7 @@ class ArgosEngine(Engine):
         return [p for p in pieces if p]
 
     def _run(self, tokens: list[list[str]], n: int, prefixes: list[list[str]] | None,
-             suppress: list[list[str]] | None) -> list[list[str] | str]:
+             suppress: list[list[str]] | None, beam: int = 0) -> list[list[str] | str]:
         """Hypotheses per token list, or the error where the model failed on it.
 
         A CTranslate2 error (a sequence past the model's limits, say) fails its whole batch:
@@ -220,7 +222,7 @@ class ArgosEngine(Engine):
         for batch in self.plan_batches(tokens):
             try:
                 submitted: Any = self._submit([tokens[i] for i in batch], n,
-                                              _pick(prefixes, batch), suppress)
+                                              _pick(prefixes, batch), suppress, beam)
             except RuntimeError as exc:
                 submitted = exc
             pending.append((batch, submitted))
@@ -236,13 +238,14 @@ class ArgosEngine(Engine):
                     continue
                 half = len(batch) // 2
                 for part in (batch[:half], batch[half:]):
-                    sub = self._run([tokens[i] for i in part], n, _pick(prefixes, part), suppress)
+                    sub = self._run([tokens[i] for i in part], n, _pick(prefixes, part), suppress,
+                                    beam)
                     for i, hyps in zip(part, sub, strict=True):
                         out[i] = hyps
         return out
 
     def _decode(self, sources: list[str], n: int, prefixes: list[list[str]] | None = None,
-                suppress: list[list[str]] | None = None) -> list[list[str]]:
+                suppress: list[list[str]] | None = None, beam: int = 0) -> list[list[str]]:
         """Up to `n` hypotheses per source, every source in one batched pass; an over-long
         source is decoded in pieces whose English is joined back."""
         owners: list[int] = []
@@ -256,7 +259,7 @@ class ArgosEngine(Engine):
                 if piece_prefixes is not None and prefixes is not None:
                     # a forced prefix belongs to a whole sentence: kept only when it is one piece
                     piece_prefixes.append(prefixes[k] if len(pieces) == 1 else [])
-        decoded = self._run(tokens, n, piece_prefixes, suppress)
+        decoded = self._run(tokens, n, piece_prefixes, suppress, beam)
         parts: list[list[list[str]]] = [[] for _ in sources]
         failed: set[int] = set()
         for k, hyps in zip(owners, decoded, strict=True):
@@ -278,15 +281,19 @@ class ArgosEngine(Engine):
         return [h[0] if h else "" for h in self.hypotheses(sources, 1)]
 
     def translate_with_prefix(self, sources: list[str], prefixes: list[str]) -> list[str]:
+        """Greedy: the prefix has fixed what the first decode got wrong, and a beam of 4 over
+        the rest cost four times as much for a repair that only has to hold the term."""
         tokenizer = self.package.tokenizer
-        return [h[0] for h in self._decode(sources, 1, [tokenizer.encode(p) for p in prefixes])]
+        return [h[0] for h in self._decode(sources, 1, [tokenizer.encode(p) for p in prefixes],
+                                           beam=REPAIR_BEAM)]
 
     def translate_suppressing(self, sources: list[str], banned: list[list[str]]) -> list[str]:
         """One batched pass; CTranslate2 bans sequences per batch, so each segment's batch
         bans every segment's wrong renderings: they are wrong renderings wherever they stand."""
         tokenizer = self.package.tokenizer
         bans = {tuple(tokenizer.encode(b)) for group in banned for b in group if b}
-        return [h[0] for h in self._decode(sources, 1, None, [list(b) for b in sorted(bans)])]
+        return [h[0] for h in self._decode(sources, 1, None, [list(b) for b in sorted(bans)],
+                                           beam=REPAIR_BEAM)]
 
 
 def _pick(prefixes: list[list[str]] | None, batch: list[int]) -> list[list[str]] | None:
