@@ -6,7 +6,8 @@ import importlib
 import sys
 
 BENCHES = ["bench.bench_segment", "bench.bench_mt", "bench.bench_glossary",
-           "bench.bench_outputs", "bench.bench_batch", "bench.bench_peers"]
+           "bench.bench_outputs", "bench.bench_batch", "bench.bench_peers",
+           "bench.bench_libretranslate"]
 
 
 def main() -> None:

@@ -223,8 +223,8 @@ def test_parsed_glossary_is_cached_by_content(tmp_path, monkeypatch) -> None:
     desk = tmp_path / "desk.tsv"
     desk.write_text("zh\ten\n大会号召\tcall of the congress\n", encoding="utf-8")
     first = load_term_tools([desk], names=False)
-    cached = list((tmp_path / "cache").glob("glossary-*.pickle"))
-    assert len(cached) == 1
+    cached = sorted(p.suffix for p in (tmp_path / "cache").glob("glossary-*"))
+    assert cached == [".automaton", ".glossary"]
 
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed again")
@@ -240,8 +240,8 @@ def test_parsed_glossary_is_cached_by_content(tmp_path, monkeypatch) -> None:
     monkeypatch.undo()
     monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(tmp_path / "cache"))
     # a damaged cache file is rebuilt
-    for path in (tmp_path / "cache").glob("glossary-*.pickle"):
-        path.write_bytes(b"not a pickle")
+    for path in (tmp_path / "cache").glob("glossary-*"):
+        path.write_bytes(b"damaged")
     desk.write_text("zh\ten\n大会号召\tcall of the congress\n", encoding="utf-8")
     assert load_term_tools([desk], names=False).fingerprint == first.fingerprint
     # a glossary that does not load is never cached, and still refused
@@ -249,7 +249,7 @@ def test_parsed_glossary_is_cached_by_content(tmp_path, monkeypatch) -> None:
     bad.write_text("zh\ten\n\tno Chinese\n", encoding="utf-8")
     with pytest.raises(BilingualError, match="line 2"):
         load_term_tools([bad], names=False)
-    assert len(list((tmp_path / "cache").glob("glossary-*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("glossary-*.glossary"))) == 1
 
 
 def test_csv_quote_left_open_is_reported_where_it_opens(tmp_path: Path) -> None:
