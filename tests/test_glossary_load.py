@@ -266,3 +266,22 @@ def test_csv_quote_left_open_is_reported_where_it_opens(tmp_path: Path) -> None:
         assert f"{path}: line 3: a quote opened here runs over 3 lines" in result.output
         assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_an_override_reaches_longer_default_entries(tmp_path: Path) -> None:
+    from bilingual.terms.explain import check_report
+    from bilingual.terms.match import Matcher
+
+    desk = tmp_path / "desk.tsv"
+    desk.write_text("zh\ten\n疫情防控\tCOVID-19 control\n", encoding="utf-8")
+    glossary = load_glossary([desk])
+    assert glossary.entries["疫情防控"].en == "COVID-19 control"
+    work = glossary.entries["疫情防控工作"]
+    assert work.en == "COVID-19 control work" and work.source == str(desk) and work.line == 2
+    assert glossary.entries["疫情防控阻击战"].en == "battle against the epidemic"  # no old text
+    # the longest match (what translate injects) carries the user's rendering
+    assert [e.en for _, _, e in Matcher(glossary).find("做好疫情防控工作")] == \
+        ["COVID-19 control work"]
+    report = "\n".join(check_report(glossary, [str(desk)]))
+    assert f"{desk}:2: '疫情防控工作' → 'COVID-19 control work' overrides default:" in report
+    assert "(was 'epidemic prevention and control work')" in report

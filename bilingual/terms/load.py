@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -255,13 +256,43 @@ def derive_traditional_forms(glossary: Glossary, scripts: ScriptConverter) -> No
                     glossary.derived.setdefault(form, zh)
 
 
+def carry_overrides(glossary: Glossary) -> None:
+    """An override reaches the longer entries of earlier glossaries that contain its term.
+
+    A user who renders 疫情防控 "COVID-19 control" means it in 疫情防控工作 too, where the
+    default's "epidemic prevention and control work" would otherwise win (longest match).
+    Such an entry takes the new rendering in place of the old one, is credited to the
+    override's file and line, and is recorded as shadowed, so `glossary check` lists it.
+    An entry whose English does not hold the old rendering is left as it is."""
+    changed = {new.zh: (old, new) for old, new in glossary.shadowed
+               if old.en and old.en != new.en}
+    if not changed:
+        return
+    longest = max(map(len, changed))
+    for zh, entry in list(glossary.entries.items()):
+        inner = [changed[zh[i:j]] for i in range(len(zh))
+                 for j in range(i + 1, min(len(zh), i + longest) + 1)
+                 if zh[i:j] != zh and zh[i:j] in changed]
+        en, source, line = entry.en, entry.source, entry.line
+        for old, new in inner:
+            if entry.source != new.source and old.en.casefold() in en.casefold():
+                en = re.sub(re.escape(old.en), new.en.replace("\\", "\\\\"), en, flags=re.I)
+                source, line = new.source, new.line
+        if en != entry.en:
+            updated = replace(entry, en=en, source=source, line=line)
+            glossary.entries[zh] = updated
+            glossary.shadowed.append((entry, updated))
+
+
 def load_glossary(paths: Sequence[str | Path] | None = None, include_default: bool = True,
                   scripts: ScriptConverter | None = None) -> Glossary:
-    """The default glossary, then each user file in order (later files win)."""
+    """The default glossary, then each user file in order (later files win, also inside the
+    longer entries that contain an overridden term: `carry_overrides`)."""
     glossary = Glossary()
     if include_default:
         glossary.add(parse_table(default_glossary_text(), DEFAULT_NAME, "\t"), DEFAULT_NAME)
     for path in paths or []:
         glossary.add(read_glossary_file(path), str(path))
+    carry_overrides(glossary)
     derive_traditional_forms(glossary, scripts or ScriptConverter())
     return glossary
