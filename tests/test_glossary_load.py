@@ -285,3 +285,27 @@ def test_an_override_reaches_longer_default_entries(tmp_path: Path) -> None:
     report = "\n".join(check_report(glossary, [str(desk)]))
     assert f"{desk}:2: '疫情防控工作' → 'COVID-19 control work' overrides default:" in report
     assert "(was 'epidemic prevention and control work')" in report
+
+
+def test_check_strict(tmp_path: Path) -> None:
+    desk = tmp_path / "desk.tsv"
+    desk.write_text("zh\ten\n"
+                    "县委会议\tmeeting of the county party committee\n"
+                    "中共党员大会\tChinese Communist Party members' congress\n"
+                    "两个·维护\tTwo Upholds\n"
+                    "国家安全法草案\tdraft of the National Security Law\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["glossary", "check", str(desk), "--strict"])
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert f"{desk}:2: '县委会议' → 'meeting of the county party committee' writes " \
+           "'county party committee'; '县委' (default:" in out
+    assert f"{desk}:3: '中共党员大会'" in out and "a banned rendering of '中国共产党'" in out
+    assert f"{desk}:4: '两个·维护' differs from '两个维护' (default:" in out
+    assert "国家安全法草案" not in out  # title case inside a proper name is no clash
+    assert "strict: 4 findings" in out  # 县委会议 holds two heads: 县委 and 党委
+    # without --strict the same glossary passes, and the default alone is clean
+    assert CliRunner().invoke(app, ["glossary", "check", str(desk)]).exit_code == 0
+    empty = tmp_path / "empty.tsv"
+    empty.write_text("zh\ten\n", encoding="utf-8")
+    clean = CliRunner().invoke(app, ["glossary", "check", str(empty), "--strict"])
+    assert clean.exit_code == 0 and "strict: 0 findings" in clean.output
