@@ -15,6 +15,7 @@ pins packages our venv must not take). A peer that is not installed is reported 
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -126,6 +127,16 @@ def ours(inbox: Path, out: Path, env: dict[str, str], *extra: str) -> tuple[floa
                                    "--engine", "argos", "--quiet", "--force", *extra)], env)
 
 
+def stages(out: Path) -> str:
+    """Where a run of ours spent its time, from its run.json."""
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    seconds = run["stage_seconds"]
+    decoding = run["decoding"]
+    return (f"read {seconds['reading']:.1f} s, MT {seconds['translating']:.1f} s, "
+            f"write {seconds['writing']:.1f} s; {decoding['passes']} passes, "
+            f"{decoding['per_sentence']:.2f} decodes/sentence")
+
+
 def main() -> None:
     print("== issue 15: bilingual vs the real peers (tiny random model, same cap) ==")
     from bilingual.models import install_from_file
@@ -170,8 +181,12 @@ def main() -> None:
 
         default50, _ = ours(inbox, root / "p-default", env)
         off50, _ = ours(inbox, root / "p-off", env, "--no-default-glossary", "--no-names")
+        jobs2, _ = ours(inbox, root / "p-jobs2", env, "--jobs", "2")
         row(f"bilingual defaults, {ARTICLES} articles, 8 formats", default50)
+        print(f"|   {stages(root / 'p-default')}")
         row(f"bilingual glossary and names off, {ARTICLES} articles", off50)
+        print(f"|   {stages(root / 'p-off')}")
+        row(f"bilingual defaults, --jobs 2, {ARTICLES} articles", jobs2)
         out_api = root / "api"
         out_api.mkdir()
         api, _ = measure([sys.executable, "-c", ARGOS_API, str(inbox), str(out_api)], env)
@@ -180,6 +195,8 @@ def main() -> None:
             ">= 2x", api / default50 >= 2)
         row("bilingual glossary off vs Argos API (speed)", off50, "Argos API", api / off50,
             ">= 3x", api / off50 >= 3)
+        row("bilingual defaults --jobs 2 vs Argos API (speed)", jobs2, "Argos API",
+            api / jobs2)
         files_python = BENCH_VENV / "bin" / "python"
         if files_python.exists():
             out_files = root / "files"
