@@ -172,9 +172,14 @@ def main() -> None:
         row("set-up: peak memory of that run", none_mb, "150 MB", none_mb / 150, "<= 1x",
             none_mb <= 150, "MB")
 
-        default10, _ = ours(small, root / "w-default", env)
-        off10, _ = ours(small, root / "w-off", env, "--no-default-glossary", "--no-names")
-        row(f"worst case: defaults, {WORST_CASE_ARTICLES} articles", default10)
+        # alternated and best of two: on a shared machine one run can land in a busy spell
+        default10 = off10 = float("inf")
+        for _ in range(2):
+            default10 = min(default10, ours(small, root / "w-default", env)[0])
+            off10 = min(off10, ours(small, root / "w-off", env, "--no-default-glossary",
+                                    "--no-names")[0])
+        row(f"worst case: defaults, {WORST_CASE_ARTICLES} articles (best of 2)", default10)
+        print(f"|   {stages(root / 'w-default')}")
         row(f"worst case: glossary and names off, {WORST_CASE_ARTICLES}", off10)
         row("worst case: defaults vs glossary off", default10, "glossary off",
             default10 / off10, "<= 3x", default10 / off10 <= 3)
