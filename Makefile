@@ -51,5 +51,12 @@ lint: $(VENV)/.installed
 test: $(VENV)/.installed $(LT_VENV)/.installed $(LLAMA_VENV)/.installed lint
 	$(PY) -m pytest
 
-bench: $(VENV)/.installed
+# argos-translate-files, a peer in bench/bench_peers.py, pins packages ours must not take
+BENCH_VENV ?= .venv-bench
+$(BENCH_VENV)/.installed:
+	python3 -m venv $(BENCH_VENV)
+	PYTHONWARNINGS=ignore $(BENCH_VENV)/bin/python -m pip install --quiet argos-translate-files
+	touch $@
+
+bench: $(VENV)/.installed $(BENCH_VENV)/.installed
 	$(PY) -m bench.run

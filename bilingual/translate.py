@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from bilingual.engines.base import Engine
-from bilingual.records import Rung, Segment
+from bilingual.records import Finding, Rung, Segment
 from bilingual.terms.enforce import Job, banned_for, enforce, missing_terms
 from bilingual.terms.entries import Glossary
 from bilingual.tm import Hit, TranslationMemory
@@ -26,6 +26,12 @@ class TranslateStats:
     engine_sources: int = 0  # distinct sources sent to the engine
     seconds: float = 0.0
     engine_seconds: float = 0.0
+    decode_passes: int = 0  # batched engine calls (first pass and repairs)
+    hypotheses_decoded: int = 0  # sentence decodes in all, each n-best hypothesis counted
+    engine_errors: int = 0  # distinct sources the engine failed on (no English)
+
+    def decodes_per_sentence(self) -> float:
+        return self.hypotheses_decoded / self.engine_sources if self.engine_sources else 0.0
 
     def merge(self, other: TranslateStats) -> None:
         """Add another batch's figures to these."""
@@ -34,7 +40,7 @@ class TranslateStats:
 
 
 def _engine_jobs(sources: list[str], segments: dict[str, Segment], engine: Engine,
-                 glossary: Glossary | None) -> dict[str, Job]:
+                 glossary: Glossary | None, stats: TranslateStats) -> dict[str, Job]:
     """Translate `sources` with the engine, enforcing their terms; job by source."""
     if not sources:
         return {}
@@ -42,7 +48,10 @@ def _engine_jobs(sources: list[str], segments: dict[str, Segment], engine: Engin
         return {s: Job(s, segments[s].terms, output="") for s in sources}
     jobs = [Job(s, segments[s].terms,
                 banned_for(segments[s].terms, glossary) if glossary else {}) for s in sources]
-    enforce(jobs, engine)
+    counts = enforce(jobs, engine)
+    stats.decode_passes += counts.passes
+    stats.hypotheses_decoded += counts.hypotheses
+    stats.engine_errors += sum(1 for j in jobs if j.error)
     return {job.source: job for job in jobs}
 
 
@@ -55,8 +64,11 @@ def _from_tm(seg: Segment, hit: Hit, engine: Engine) -> tuple[list[str], Rung]:
 
 def _from_engine(seg: Segment, job: Job, engine: Engine) -> tuple[list[str], Rung]:
     seg.en, seg.engine, seg.from_tm = job.output, engine.name, False
-    seg.origin = "mt" if engine.produces_text else None
-    seg.state = "mt" if engine.produces_text else "new"
+    seg.origin = "mt" if engine.produces_text and not job.error else None
+    seg.state = "mt" if engine.produces_text and not job.error else "new"
+    if job.error:  # the run must not count this article as done: see Segment.flags
+        seg.flags.append(Finding("engine-error", f"the engine failed: {job.error}", "error",
+                                 seg.id))
     # a job that ends missing keeps its first output: the terms it has came from injection
     return job.missing, ("inject" if job.rung == "missing" else job.rung)
 
@@ -79,12 +91,12 @@ def translate_segments(
     hits = tm.lookup(list(first), engine.name, engine.version, glossary_fingerprint) if tm else {}
     missing = [s for s in first if s not in hits]
     engine_start = time.perf_counter()
-    jobs = _engine_jobs(missing, first, engine, glossary)
+    jobs = _engine_jobs(missing, first, engine, glossary, stats)
     stats.engine_seconds = time.perf_counter() - engine_start
     stats.engine_sources = len(missing)
     if tm and engine.produces_text:
-        tm.add_mt(((s, j.output) for s, j in jobs.items()), engine.name, engine.version,
-                  glossary_fingerprint)
+        tm.add_mt(((s, j.output) for s, j in jobs.items() if not j.error), engine.name,
+                  engine.version, glossary_fingerprint)
     for seg in todo:
         hit = hits.get(seg.zh_simplified)
         if hit is not None:

@@ -61,7 +61,7 @@ def test_rung_n_best_third_hypothesis() -> None:
     engine = ScriptedEngine("nbest", right_at=2)
     job = run(engine)
     assert (job.rung, job.missing) == ("n-best", [])
-    assert engine.calls == ["translate", "hypotheses"]
+    assert engine.calls == ["hypotheses"]  # the n-best list comes with the first decode
 
 
 def test_rung_prefix() -> None:
@@ -160,6 +160,12 @@ def test_translate_cli_reports_terms(installed_tiny, fixtures: Path, tmp_path: P
     terms = [t for r in rows for t in r["terms"]]
     assert any(t["zh"] == "某某县" and t["en"] == "Moumou County" for t in terms)
     assert all(t["rung"] for t in terms)
+    # the ladder's cost is bounded and reported: at most two repair passes after the first
+    run_json = json.loads((tmp_path / "out" / "run.json").read_text())
+    decoding = run_json["decoding"]
+    assert decoding["passes"] <= 3 and 1 < decoding["per_sentence"] <= 6
+    assert decoding["hypotheses"] <= 6 * decoding["sentences"]
+    assert "decodes a sentence" in result.stdout
     # the real engine path: every term is either satisfied at some rung or flagged
     for r in rows:
         missing = [t["en"] for t in r["terms"] if t["rung"] == "missing"]
@@ -187,3 +193,43 @@ def load_article_text(text: str):
     from bilingual.ingest.reading import Source
 
     return build_article(Source("t.txt", "t", text, "utf-8", "txt"))
+
+
+def test_ladder_is_batched_and_bounded() -> None:
+    # 30 failing sentences: each repair step is one call over all of them, and the ladder
+    # stops after its budget of extra passes however many terms are still missing
+    engine = ScriptedEngine("drop", prefix_ok=True, suppress_ok=True)
+    jobs = [Job(f"{SOURCE}{i}", list(TERMS), dict(BANNED)) for i in range(30)]
+    counts = enforce(jobs, engine)
+    # the forced pass puts the first term in (progress), so a second pass forces the next;
+    # the budget then ends the ladder
+    assert engine.calls == ["hypotheses", "prefix", "prefix"]
+    assert (counts.sentences, counts.passes) == (30, 3)
+    assert counts.hypotheses == 30 * 4 + 30 + 30
+    assert all(j.rung == "missing" for j in jobs)
+    assert enforce([Job(SOURCE, list(TERMS))], ScriptedEngine("drop", prefix_ok=True),
+                   passes=5).passes <= 4
+    # with no budget, only the first pass runs
+    engine = ScriptedEngine("drop", prefix_ok=True)
+    jobs = [Job(SOURCE, list(TERMS))]
+    assert enforce(jobs, engine, passes=0).passes == 1
+    assert engine.calls == ["hypotheses"] and jobs[0].rung == "missing"
+
+
+def test_fixed_segments_leave_the_ladder() -> None:
+    # n-best fixes every sentence: no forced pass is paid for
+    engine = ScriptedEngine("nbest", right_at=1, prefix_ok=True)
+    jobs = [Job(f"{SOURCE}{i}", list(TERMS)) for i in range(5)]
+    counts = enforce(jobs, engine)
+    assert engine.calls == ["hypotheses"] and counts.passes == 1
+    assert all(j.rung == "n-best" for j in jobs)
+
+
+def test_decode_counts_reach_the_run_summary(fixtures: Path, tmp_path: Path, tools) -> None:
+    article = load_article(fixtures / "long_article.txt")
+    annotate(article.segments, tools)
+    stats = translate_segments(article.segments, ScriptedEngine("drop", prefix_ok=True), None,
+                               tools.fingerprint, tools.glossary)
+    assert stats.decode_passes <= 3
+    assert stats.engine_sources < stats.hypotheses_decoded <= 6 * stats.engine_sources
+    assert 1 < stats.decodes_per_sentence() <= 6

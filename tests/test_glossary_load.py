@@ -163,6 +163,9 @@ def test_tbx_entities_are_not_expanded(tmp_path: Path) -> None:
     ("zh\ten\n县委\tcounty Party committee\n县委\tcounty committee\n", "line 3: '县委' is already on line 2"),
     ("zh\ten\n县委\t\n", "line 2: no English for '县委'"),
     ("zh\ten\tflags\n县委\tx\tbogus\n", "line 2: unknown flag bogus"),
+    ("zh\ten\n县委\tcounty Party committee\tstray\n", "line 2: 3 cells, the header has 2"),
+    ('zh\ten\n# c\n县委\t"county Party committee"\n', "line 3: the en cell is in quotes"),
+    ("zh\ten\n县委\tcounty\x07 committee\n", "line 2: the en cell holds a control character"),
 ])
 def test_malformed_tables(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.tsv"
@@ -210,3 +213,99 @@ def test_cli_check_lookup_export(tmp_path: Path) -> None:
 
     bad = runner.invoke(app, ["glossary", "check", str(tmp_path / "missing.tsv")])
     assert bad.exit_code == 2 and "no such glossary file" in bad.stderr
+
+
+def test_parsed_glossary_is_cached_by_content(tmp_path, monkeypatch) -> None:
+    import bilingual.terms.annotate as annotate_module
+    from bilingual.terms.annotate import load_term_tools
+
+    monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(tmp_path / "cache"))
+    desk = tmp_path / "desk.tsv"
+    desk.write_text("zh\ten\n大会号召\tcall of the congress\n", encoding="utf-8")
+    first = load_term_tools([desk], names=False)
+    cached = sorted(p.suffix for p in (tmp_path / "cache").glob("glossary-*"))
+    assert cached == [".automaton", ".glossary"]
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(annotate_module, "load_glossary", no_parsing)
+    again = load_term_tools([desk], names=False)
+    assert again.fingerprint == first.fingerprint
+    assert [e.en for _, _, e in again.matcher.find("大会号召全体")] == ["call of the congress"]
+    # an edited glossary is a new key: parsed (here: refused by the stub), never served stale
+    desk.write_text("zh\ten\n大会号召\tthe congress calls\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="parsed again"):
+        load_term_tools([desk], names=False)
+    monkeypatch.undo()
+    monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(tmp_path / "cache"))
+    # a damaged cache file is rebuilt
+    for path in (tmp_path / "cache").glob("glossary-*"):
+        path.write_bytes(b"damaged")
+    desk.write_text("zh\ten\n大会号召\tcall of the congress\n", encoding="utf-8")
+    assert load_term_tools([desk], names=False).fingerprint == first.fingerprint
+    # a glossary that does not load is never cached, and still refused
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("zh\ten\n\tno Chinese\n", encoding="utf-8")
+    with pytest.raises(BilingualError, match="line 2"):
+        load_term_tools([bad], names=False)
+    assert len(list((tmp_path / "cache").glob("glossary-*.glossary"))) == 1
+
+
+def test_csv_quote_left_open_is_reported_where_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "desk.csv"
+    path.write_text('zh,en\n县委,county Party committee\n乡镇,"township\n镇党委,town committee\n'
+                    '村委,village committee\n', encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("县委召开会议。\n", encoding="utf-8")
+    for args in (["glossary", "check", str(path)],
+                 ["translate", str(article), "--engine", "none", "--no-tm", "-o",
+                  str(tmp_path / "out"), "--glossary", str(path)]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2
+        assert f"{path}: line 3: a quote opened here runs over 3 lines" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_override_reaches_longer_default_entries(tmp_path: Path) -> None:
+    from bilingual.terms.explain import check_report
+    from bilingual.terms.match import Matcher
+
+    desk = tmp_path / "desk.tsv"
+    desk.write_text("zh\ten\n疫情防控\tCOVID-19 control\n", encoding="utf-8")
+    glossary = load_glossary([desk])
+    assert glossary.entries["疫情防控"].en == "COVID-19 control"
+    work = glossary.entries["疫情防控工作"]
+    assert work.en == "COVID-19 control work" and work.source == str(desk) and work.line == 2
+    assert glossary.entries["疫情防控阻击战"].en == "battle against the epidemic"  # no old text
+    # the longest match (what translate injects) carries the user's rendering
+    assert [e.en for _, _, e in Matcher(glossary).find("做好疫情防控工作")] == \
+        ["COVID-19 control work"]
+    report = "\n".join(check_report(glossary, [str(desk)]))
+    assert f"{desk}:2: '疫情防控工作' → 'COVID-19 control work' overrides default:" in report
+    assert "(was 'epidemic prevention and control work')" in report
+
+
+def test_check_strict(tmp_path: Path) -> None:
+    desk = tmp_path / "desk.tsv"
+    desk.write_text("zh\ten\n"
+                    "县委会议\tmeeting of the county party committee\n"
+                    "中共党员大会\tChinese Communist Party members' congress\n"
+                    "两个·维护\tTwo Upholds\n"
+                    "国家安全法草案\tdraft of the National Security Law\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["glossary", "check", str(desk), "--strict"])
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert f"{desk}:2: '县委会议' → 'meeting of the county party committee' writes " \
+           "'county party committee'; '县委' (default:" in out
+    assert f"{desk}:3: '中共党员大会'" in out and "a banned rendering of '中国共产党'" in out
+    assert f"{desk}:4: '两个·维护' differs from '两个维护' (default:" in out
+    assert "国家安全法草案" not in out  # title case inside a proper name is no clash
+    assert "strict: 4 findings" in out  # 县委会议 holds two heads: 县委 and 党委
+    # without --strict the same glossary passes, and the default alone is clean
+    assert CliRunner().invoke(app, ["glossary", "check", str(desk)]).exit_code == 0
+    empty = tmp_path / "empty.tsv"
+    empty.write_text("zh\ten\n", encoding="utf-8")
+    clean = CliRunner().invoke(app, ["glossary", "check", str(empty), "--strict"])
+    assert clean.exit_code == 0 and "strict: 0 findings" in clean.output

@@ -125,3 +125,34 @@ def test_one_character_county_convention() -> None:
     assert place_variants("滑县", suffixes) == ("Huaxian County",)
     assert romanize_place("汤阴县", suffixes) == "Tangyin County"
     assert place_variants("汤阴县", suffixes) == ()
+
+
+def test_unlisted_names_without_the_tagging_hmm(tools) -> None:
+    # jieba's posseg HMM used to find these; short unknown runs starting with a surname do now
+    assert found(tools, "市领导李公乐、袁家健到市疾控中心检查。")["袁家健"] == "Yuan Jiajian"
+    from bilingual.terms.names import MAX_UNKNOWN_RUN, _split_run
+
+    assert _split_run("袁家健到市") == ["袁家健", "到", "市"]
+    # a long run of unknown characters is no name: left as single characters, no HMM
+    run = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(MAX_UNKNOWN_RUN * 50))
+    words = tools.names._words(run)
+    assert "".join(words) == run and max(map(len, words)) <= 4
+
+
+def test_random_cjk_is_linear(tmp_path) -> None:
+    # 60,000 random ideographs in one line: about 10 minutes through jieba's posseg HMM before
+    # (10 ms a character); now seconds. The generous timeout only catches a return of the HMM.
+    import random
+    import subprocess
+    import sys
+
+    rng = random.Random(5)
+    text = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(60_000))
+    article = tmp_path / "random.txt"
+    article.write_text("随机标题\n" + text + "。\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "bilingual.cli", "translate", str(article),
+                           "--engine", "none", "--no-tm", "-o", str(tmp_path / "out"),
+                           "--formats", "jsonl", "--quiet"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "random" / "random.aligned.jsonl").exists()

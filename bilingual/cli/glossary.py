@@ -19,14 +19,25 @@ GlossaryFiles = Annotated[list[Path] | None, typer.Option(
 def glossary_check(
     files: Annotated[list[Path], typer.Argument(
         metavar="FILE", help="Glossary files (TSV, CSV, TBX).")],
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Also flag banned renderings inside other renderings, capitals that "
+        "differ across entries, and terms that differ only in punctuation; exit 1 if any.")
+    ] = False,
 ) -> None:
     """Validate glossaries; report what each overrides in the default and earlier files."""
     with user_errors():
-        from bilingual.terms.explain import check_report
+        from bilingual.terms.explain import check_report, strict_report
         from bilingual.terms.load import load_glossary
 
-        for line in check_report(load_glossary(files), [str(f) for f in files]):
+        glossary = load_glossary(files)
+        for line in check_report(glossary, [str(f) for f in files]):
             echo(line)
+        if strict:
+            lines = strict_report(glossary)
+            for line in lines:
+                echo(line)
+            if len(lines) > 1:
+                raise typer.Exit(1)
 
 
 @app.command("lookup")

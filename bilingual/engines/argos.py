@@ -10,6 +10,7 @@ sorted by length so that each batch pads little.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,11 @@ from bilingual.errors import BilingualError
 # Argos's decoding settings (argostranslate.translate.apply_packaged_translation).
 ARGOS_LENGTH_PENALTY = 0.2
 ARGOS_BEAM_SIZE = 4
+REPAIR_BEAM = 1  # forced and banned re-decodes: see translate_with_prefix
+# Where an over-long source may be cut: after a clause's punctuation, which stays with it.
+_CLAUSE_END = re.compile(r"(?<=[，；：,;:])")
+# A token of injected English: Latin letters, with SentencePiece's word mark at most.
+_LATIN_TOKEN = re.compile(r"▁?[A-Za-z][A-Za-z'\-]*|▁?[()]")
 
 
 @dataclass
@@ -42,6 +48,8 @@ class ArgosOptions:
     length_ratio: float = 3.0
     length_extra: int = 10
     max_length: int = 512
+    # Longer sources are decoded in pieces cut at clause boundaries (，；：), then joined.
+    max_source_tokens: int = 200
 
 
 def resolve_device(device: str) -> str:
@@ -74,6 +82,7 @@ class ArgosEngine(Engine):
         self.package = package
         self.options = options or ArgosOptions()
         self._translator: Any = None
+        self._errors: dict[str, str] = {}  # source → why the model failed on it
         self.load_seconds = 0.0
         self.device = ""
         self.compute_type = ""
@@ -140,21 +149,22 @@ class ArgosEngine(Engine):
 
     def _submit(self, tokens: list[list[str]], n: int,
                 prefixes: list[list[str]] | None = None,
-                suppress: list[list[str]] | None = None) -> list[Any]:
-        """Start decoding one batch; the results are awaited later, so workers overlap."""
+                suppress: list[list[str]] | None = None, beam: int = 0) -> list[Any]:
+        """Start decoding one batch; the results are awaited later, so workers overlap.
+        `beam` overrides the beam size (repairs decode greedily)."""
         opts = self.options
-        longest = max((len(t) for t in tokens), default=1)
-        cap = min(opts.max_length, int(longest * opts.length_ratio) + opts.length_extra)
+        cap = min(opts.max_length, max((self._budget(t) for t in tokens), default=1))
         prefix = self.package.target_prefix
         if prefix:
             prefixes = [[prefix, *(p or [])] for p in (prefixes or [[] for _ in tokens])]
         if prefixes is not None:
-            cap += max(len(p) for p in prefixes)
+            # a forced prefix is part of the output the budget allows, not in addition to it
+            cap = max(cap, max(len(p) for p in prefixes) + opts.length_extra)
         extra = {"suppress_sequences": suppress} if suppress else {}
         return self.translator().translate_batch(
             tokens,
             target_prefix=prefixes,
-            beam_size=max(opts.beam_size, n),
+            beam_size=beam or max(opts.beam_size, n),
             num_hypotheses=n,
             length_penalty=ARGOS_LENGTH_PENALTY,
             replace_unknowns=True,
@@ -165,6 +175,15 @@ class ArgosEngine(Engine):
             **extra,
         )
 
+    def _budget(self, tokens: list[str]) -> int:
+        """Decoding cap for one source: length_ratio per Chinese token, one per token of
+        injected English (copied through as it stands), plus length_extra. Counting injected
+        English at the Chinese ratio let a model that never stops decode three times as long
+        as the glossary had made the source."""
+        latin = sum(1 for t in tokens if _LATIN_TOKEN.fullmatch(t))
+        ratio = self.options.length_ratio
+        return int((len(tokens) - latin) * ratio) + latin + self.options.length_extra
+
     def _detokenize(self, pieces: list[str]) -> str:
         value = self.package.tokenizer.decode(pieces)
         prefix = self.package.target_prefix
@@ -172,43 +191,116 @@ class ArgosEngine(Engine):
             value = value[len(prefix):]
         return value.strip()
 
-    def hypotheses(self, sources: list[str], n: int = 1) -> list[list[str]]:
-        if not sources:
-            return []
+    def _pieces(self, source: str) -> list[list[str]]:
+        """The source's tokens, cut at clause boundaries when it is longer than the engine
+        may see (a model has a position limit, and decoding time grows with the square)."""
         tokenizer = self.package.tokenizer
-        tokens = [tokenizer.encode(s) for s in sources]
-        out: list[list[str]] = [[] for _ in sources]
-        todo = [i for i, t in enumerate(tokens) if t]  # an empty source has nothing to decode
-        batches = [[todo[j] for j in b] for b in self.plan_batches([tokens[i] for i in todo])]
-        pending = [(b, self._submit([tokens[i] for i in b], n)) for b in batches]
+        tokens = tokenizer.encode(source)
+        limit = self.options.max_source_tokens
+        if len(tokens) <= limit:
+            return [tokens] if tokens else []
+        pieces: list[list[str]] = []
+        for clause in _CLAUSE_END.split(source):
+            if not clause:
+                continue
+            part = tokenizer.encode(clause)
+            if pieces and len(pieces[-1]) + len(part) <= limit:
+                pieces[-1] = pieces[-1] + part
+            else:
+                # a clause longer than the limit on its own is cut where the limit falls
+                pieces.extend(part[i:i + limit] for i in range(0, len(part), limit))
+        return [p for p in pieces if p]
+
+    def _run(self, tokens: list[list[str]], n: int, prefixes: list[list[str]] | None,
+             suppress: list[list[str]] | None, beam: int = 0) -> list[list[str] | str]:
+        """Hypotheses per token list, or the error where the model failed on it.
+
+        A CTranslate2 error (a sequence past the model's limits, say) fails its whole batch:
+        such a batch is bisected until the failing items are alone, and the rest is kept."""
+        out: list[list[str] | str] = [""] * len(tokens)
+        pending = []
+        for batch in self.plan_batches(tokens):
+            try:
+                submitted: Any = self._submit([tokens[i] for i in batch], n,
+                                              _pick(prefixes, batch), suppress, beam)
+            except RuntimeError as exc:
+                submitted = exc
+            pending.append((batch, submitted))
         for batch, results in pending:
-            for i, result in zip(batch, results, strict=True):
-                out[i] = [self._detokenize(h) for h in result.result().hypotheses]
-        return [hyps or [""] for hyps in out]
+            try:
+                if isinstance(results, RuntimeError):
+                    raise results
+                for i, result in zip(batch, results, strict=True):
+                    out[i] = [self._detokenize(h) for h in result.result().hypotheses]
+            except RuntimeError as exc:
+                if len(batch) == 1:
+                    out[batch[0]] = str(exc).splitlines()[0] if str(exc) else "RuntimeError"
+                    continue
+                half = len(batch) // 2
+                for part in (batch[:half], batch[half:]):
+                    sub = self._run([tokens[i] for i in part], n, _pick(prefixes, part), suppress,
+                                    beam)
+                    for i, hyps in zip(part, sub, strict=True):
+                        out[i] = hyps
+        return out
+
+    def _decode(self, sources: list[str], n: int, prefixes: list[list[str]] | None = None,
+                suppress: list[list[str]] | None = None, beam: int = 0) -> list[list[str]]:
+        """Up to `n` hypotheses per source, every source in one batched pass; an over-long
+        source is decoded in pieces whose English is joined back."""
+        owners: list[int] = []
+        tokens: list[list[str]] = []
+        piece_prefixes: list[list[str]] | None = [] if prefixes is not None else None
+        for k, source in enumerate(sources):
+            pieces = self._pieces(source)
+            for piece in pieces:
+                owners.append(k)
+                tokens.append(piece)
+                if piece_prefixes is not None and prefixes is not None:
+                    # a forced prefix belongs to a whole sentence: kept only when it is one piece
+                    piece_prefixes.append(prefixes[k] if len(pieces) == 1 else [])
+        decoded = self._run(tokens, n, piece_prefixes, suppress, beam)
+        parts: list[list[list[str]]] = [[] for _ in sources]
+        failed: set[int] = set()
+        for k, hyps in zip(owners, decoded, strict=True):
+            if isinstance(hyps, str):
+                failed.add(k)
+                self._errors[sources[k]] = hyps
+            else:
+                parts[k].append(hyps)
+        return [[""] if k in failed or not parts[k] else _join_pieces(parts[k])
+                for k in range(len(sources))]
+
+    def errors(self) -> dict[str, str]:
+        return dict(self._errors)
+
+    def hypotheses(self, sources: list[str], n: int = 1) -> list[list[str]]:
+        return self._decode(sources, n) if sources else []
 
     def translate(self, sources: list[str]) -> list[str]:
         return [h[0] if h else "" for h in self.hypotheses(sources, 1)]
 
-    def _one_by_one(self, sources: list[str], prefixes: list[list[str]] | None,
-                    suppress: list[list[list[str]]] | None) -> list[str]:
-        """Repairs are few and each needs its own prefix or bans: decode them one at a time."""
-        tokenizer = self.package.tokenizer
-        pending: list[Any] = []
-        for i, source in enumerate(sources):
-            tokens = tokenizer.encode(source)
-            if not tokens:
-                pending.append(None)
-                continue
-            pending.append(self._submit([tokens], 1,
-                                        [prefixes[i]] if prefixes is not None else None,
-                                        suppress[i] if suppress else None)[0])
-        return ["" if p is None else self._detokenize(p.result().hypotheses[0]) for p in pending]
-
     def translate_with_prefix(self, sources: list[str], prefixes: list[str]) -> list[str]:
+        """Greedy: the prefix has fixed what the first decode got wrong, and a beam of 4 over
+        the rest cost four times as much for a repair that only has to hold the term."""
         tokenizer = self.package.tokenizer
-        return self._one_by_one(sources, [tokenizer.encode(p) for p in prefixes], None)
+        return [h[0] for h in self._decode(sources, 1, [tokenizer.encode(p) for p in prefixes],
+                                           beam=REPAIR_BEAM)]
 
     def translate_suppressing(self, sources: list[str], banned: list[list[str]]) -> list[str]:
+        """One batched pass; CTranslate2 bans sequences per batch, so each segment's batch
+        bans every segment's wrong renderings: they are wrong renderings wherever they stand."""
         tokenizer = self.package.tokenizer
-        bans = [[tokenizer.encode(b) for b in group if b] or None for group in banned]
-        return self._one_by_one(sources, None, bans)  # type: ignore[arg-type]
+        bans = {tuple(tokenizer.encode(b)) for group in banned for b in group if b}
+        return [h[0] for h in self._decode(sources, 1, None, [list(b) for b in sorted(bans)],
+                                           beam=REPAIR_BEAM)]
+
+
+def _pick(prefixes: list[list[str]] | None, batch: list[int]) -> list[list[str]] | None:
+    return [prefixes[i] for i in batch] if prefixes is not None else None
+
+
+def _join_pieces(parts: list[list[str]]) -> list[str]:
+    """Hypothesis k of a split source: hypothesis k of each piece (or its last), joined."""
+    n = max(len(p) for p in parts)
+    return [" ".join(p[min(k, len(p) - 1)] for p in parts).strip() for k in range(n)]

@@ -73,7 +73,8 @@ def flag_engine_errors(segments: list[Segment], errors: dict[str, str]) -> None:
 
     for seg in segments:
         why = errors.get(seg.zh_simplified)
-        if why is None or not seg.translate or seg.from_tm or seg.en:
+        if why is None or not seg.translate or seg.from_tm or seg.en \
+                or any(f.check == "engine-error" for f in seg.flags):  # flagged already
             continue
         seg.en, seg.origin, seg.state = "", None, "new"
         seg.flags.append(Finding("engine-error", why, "error", seg.id))

@@ -25,7 +25,7 @@ class LibreTranslateEngine(Engine):
     name = "libretranslate"
 
     def __init__(self, url: str, api_key: str | None = None, timeout: float = 120.0,
-                 concurrency: int = 4, batch_size: int = 32, retries: int = 4,
+                 concurrency: int = 2, batch_size: int = 32, retries: int = 4,
                  backoff: float = 0.5) -> None:
         if not url:
             raise BilingualError("no server URL", "--engine libretranslate",

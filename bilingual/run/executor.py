@@ -272,6 +272,11 @@ class BatchResult:
                 "counts": dict(Counter(o.result for o in self.outcomes)),
                 "terms": self.terms().to_json(),
                 **({"usage": self.usage} if self.usage else {}),
+                "decoding": {"sentences": self.stats.engine_sources,
+                             "passes": self.stats.decode_passes,
+                             "hypotheses": self.stats.hypotheses_decoded,
+                             "per_sentence": round(self.stats.decodes_per_sentence(), 3),
+                             "engine_errors": self.stats.engine_errors},
                 "articles": [o.to_json() for o in self.outcomes]}
 
 

@@ -111,7 +111,11 @@ def summary_lines(result: BatchResult, engine: Engine, verbose: bool = True) -> 
     if engine.produces_text:
         lines.append(f"engine {engine.describe()}: {plural(stats.engine_sources, 'sentence')} "
                      f"translated, {stats.from_tm} of {plural(stats.segments, 'segment')} "
-                     "from the translation memory")
+                     "from the translation memory; "
+                     f"{plural(stats.decode_passes, 'decoding pass', 'decoding passes')}, "
+                     f"{stats.decodes_per_sentence():.2f} decodes a sentence"
+                     + (f"; {stats.engine_errors} failed (engine-error)"
+                        if stats.engine_errors else ""))
         if result.usage:
             u = result.usage
             lines.append(f"requests: {u.get('requests', 0)}; tokens: {u.get('prompt_tokens', 0)} "

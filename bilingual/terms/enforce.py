@@ -6,11 +6,16 @@ never saw them, so:
    Latin-script spans through);
 2. verify: each expected rendering (or a form the glossary accepts) is in the output as often
    as its term was matched, and the Chinese term is not left over;
-3. repair, in order: the n-best hypothesis that has every term; a re-decode with the output
-   forced up to the term (target prefix); a re-decode with known wrong renderings banned;
-   replacing a known wrong rendering in the output;
+3. repair, in order: the n-best hypothesis that has every term (from the first decode's
+   beam, at no extra cost); a re-decode with the output forced up to the term (target prefix),
+   or, for engines that cannot force a prefix, with known wrong renderings banned; replacing a
+   known wrong rendering in the output;
 4. what still fails keeps its first output and its missing terms are recorded for the
    reviewer (QA flags them `term-missing`).
+
+Every repair decode is one batched call over all the segments still failing, and the ladder
+has a budget of extra passes (REPAIR_PASSES): a weak model or a long glossary costs at most
+that many more decodes per sentence, never one call per sentence.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ from bilingual.records import Rung, Term
 from bilingual.terms.entries import Glossary
 
 N_BEST = 4
+# Forced decoding passes after the first, per chunk. The second takes only the sentences the
+# first brought closer (with another missing term to force); what is still missing then is
+# flagged term-missing.
+REPAIR_PASSES = 2
 _SPACES = re.compile(r"\s+")
 _DOUBLED_ARTICLE = re.compile(r"\b(the|a|an)\s+(?:the|a|an)\b", re.I)
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)])")
@@ -41,6 +50,8 @@ class Job:
     output: str = ""
     rung: Rung = ""
     missing: list[str] = field(default_factory=list)
+    error: str = ""  # why the engine could not translate it at all
+    progressed: bool = True  # the last repair pass got it closer: worth another
 
 
 def inject(source: str, terms: list[Term]) -> str:
@@ -133,42 +144,70 @@ def _accept(job: Job, candidates: Iterable[str], rung: Rung) -> bool:
     return False
 
 
-def _first_pass(jobs: list[Job], engine: Engine) -> list[Job]:
+@dataclass
+class DecodeCounts:
+    """What enforcement cost: sentences, batched passes, and hypotheses decoded in all."""
+
+    sentences: int = 0
+    passes: int = 0  # batched engine calls, the first included
+    hypotheses: int = 0  # sentence decodes, every n-best hypothesis counted
+
+    def add(self, sentences: int, hypotheses_each: int = 1) -> None:
+        self.passes += 1
+        self.hypotheses += sentences * hypotheses_each
+
+
+def _first_pass(jobs: list[Job], engine: Engine, counts: DecodeCounts) -> list[Job]:
+    """Inject and decode; the n-best hypotheses come from the same beam search, so trying
+    them costs no second decode."""
     for job in jobs:
         job.injected = inject(job.source, job.terms) if job.terms else job.source
-    for job, out in zip(jobs, engine.translate([job.injected for job in jobs]), strict=True):
-        job.output = tidy(out, job.terms)
+    sources = [job.injected for job in jobs]
+    if any(job.terms for job in jobs):
+        hypotheses = engine.hypotheses(sources, N_BEST)
+    else:
+        hypotheses = [[out] for out in engine.translate(sources)]
+    counts.add(len(jobs), max(map(len, hypotheses), default=1))
+    for job, hyps in zip(jobs, hypotheses, strict=True):
+        job.output = tidy(hyps[0] if hyps else "", job.terms)
         job.missing = missing_terms(job.output, job.terms)
         job.rung = "inject"
+        if job.missing:
+            _accept(job, hyps[1:], "n-best")
     return [j for j in jobs if j.missing]
 
 
-def _n_best(failing: list[Job], engine: Engine) -> list[Job]:
-    hypotheses = engine.hypotheses([j.injected for j in failing], N_BEST)
-    return [job for job, hyps in zip(failing, hypotheses, strict=True)
-            if not _accept(job, hyps[1:], "n-best")]
+def _keep_if_closer(job: Job, out: str) -> None:
+    """A forced output that has more of the terms is kept for the next pass to build on."""
+    out = tidy(out, job.terms)
+    missing = missing_terms(out, job.terms)
+    job.progressed = len(missing) < len(job.missing)
+    if job.progressed:
+        job.output, job.missing = out, missing
 
 
-def _prefix(failing: list[Job], engine: Engine) -> list[Job]:
+def _forced(failing: list[Job], engine: Engine, counts: DecodeCounts) -> None:
+    """One pass: the output forced up to the first missing term where the engine can force a
+    prefix, else (same pass) a decode with the known wrong renderings banned."""
     prefixes = [_prefix_for(j, j.missing[0]) for j in failing]
     redone = engine.translate_with_prefix([j.injected for j in failing], prefixes)
+    rung: Rung = "prefix"
     if redone is None:
-        return failing
-    return [job for job, out in zip(failing, redone, strict=True)
-            if not _accept(job, [out], "prefix")]
-
-
-def _suppress(failing: list[Job], engine: Engine) -> list[Job]:
-    banning = [j for j in failing if any(j.banned.get(en) for en in j.missing)]
-    if not banning:
-        return failing
-    redone = engine.translate_suppressing(
-        [j.injected for j in banning],
-        [[w for en in j.missing for w in j.banned.get(en, ())] for j in banning])
-    if redone is not None:
-        for job, out in zip(banning, redone, strict=True):
-            _accept(job, [out], "suppress")
-    return [j for j in failing if j.missing]
+        rung = "suppress"
+        for job in failing:
+            job.progressed = False
+        failing = [j for j in failing if any(j.banned.get(en) for en in j.missing)]
+        if not failing:
+            return
+        redone = engine.translate_suppressing(
+            [j.injected for j in failing],
+            [[w for en in j.missing for w in j.banned.get(en, ())] for j in failing])
+        if redone is None:
+            return
+    counts.add(len(failing))
+    for job, out in zip(failing, redone, strict=True):
+        if not _accept(job, [out], rung):
+            _keep_if_closer(job, out)
 
 
 def _replace(failing: list[Job]) -> list[Job]:
@@ -181,15 +220,27 @@ def _replace(failing: list[Job]) -> list[Job]:
     return still
 
 
-def enforce(jobs: list[Job], engine: Engine) -> None:
-    """Translate every job, climbing the ladder for those whose terms are missing.
+def enforce(jobs: list[Job], engine: Engine, passes: int = REPAIR_PASSES) -> DecodeCounts:
+    """Translate every job, climbing the ladder for those whose terms are missing, with at
+    most `passes` batched decodes after the first.
 
-    Sets each job's `output`, `rung` and `missing`."""
-    failing = _first_pass(jobs, engine)
-    for step in (_n_best, _prefix, _suppress):
-        if failing:
-            failing = step(failing, engine)
+    Sets each job's `output`, `rung` and `missing`; returns what the decoding cost."""
+    counts = DecodeCounts(sentences=len(jobs))
+    failing = _first_pass(jobs, engine, counts)
+    errors = engine.errors()
+    for job in jobs:
+        if job.source in errors:  # no English at all: not worth a repair pass
+            job.error, job.output, job.rung = errors[job.source], "", "missing"
+            job.missing = [t.en for t in job.terms]
+    failing = [j for j in failing if not j.error]
+    for _ in range(max(0, passes)):
+        trying = [j for j in failing if j.progressed]
+        if not trying:
+            break
+        _forced(trying, engine, counts)
+        failing = [j for j in failing if j.missing]
     _replace(failing)
+    return counts
 
 
 def banned_for(terms: list[Term], glossary: Glossary) -> dict[str, tuple[str, ...]]:

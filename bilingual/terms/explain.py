@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from bilingual.records import Segment
 from bilingual.terms.annotate import TermTools, find_terms
-from bilingual.terms.entries import AUTO, Glossary
+from bilingual.terms.entries import AUTO, Entry, Glossary
 
 
 def explain(text: str, tools: TermTools, simplified: str) -> list[str]:
@@ -42,3 +45,80 @@ def check_report(glossary: Glossary, files: list[str]) -> list[str]:
                  f"new rendering, {same} repeated unchanged; fingerprint "
                  f"{glossary.fingerprint()}")
     return lines
+
+
+def _where(entry: Entry) -> str:
+    return f"{entry.source}:{entry.line}"
+
+
+def _banned_inside(entries: list[Entry]) -> list[str]:
+    """Renderings that contain another entry's banned rendering."""
+    owners: dict[str, Entry] = {}
+    for entry in entries:
+        for wrong in entry.banned:
+            owners.setdefault(wrong.casefold(), entry)
+    if not owners:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in
+                                             sorted(owners, key=len, reverse=True)) + r")\b",
+                         re.I)
+    lines = []
+    for entry in entries:
+        for m in pattern.finditer(entry.en):
+            owner = owners[m.group().casefold()]
+            if owner.zh != entry.zh and m.group().casefold() not in \
+                    (a.casefold() for a in entry.accepted):
+                lines.append(f"  {_where(entry)}: '{entry.zh}' → '{entry.en}' uses "
+                             f"'{m.group()}', a banned rendering of '{owner.zh}' "
+                             f"({_where(owner)})")
+    return lines
+
+
+def _case_clashes(entries: list[Entry]) -> list[str]:
+    """A rendering written with fewer capitals inside another entry's rendering: "party
+    committee" where the entry says "Party committee". More capitals are a proper name's
+    title case ("the National Security Law"), and suffix entries ("City") are not heads."""
+    import ahocorasick
+
+    heads = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for i, entry in enumerate(entries):
+        if len(entry.en) >= 4 and not entry.fixed_case and "suffix" not in entry.flags \
+                and entry.en != entry.en.lower():
+            heads.add_word(entry.en.casefold(), i)
+    if not len(heads):
+        return []
+    heads.make_automaton()
+    lines = []
+    for entry in entries:
+        folded = entry.en.casefold()
+        if len(folded) != len(entry.en):
+            continue  # casefolding changed the length: offsets would not line up
+        for end, i in heads.iter(folded):
+            head = entries[i]
+            start = end - len(head.en) + 1
+            seen = entry.en[start:end + 1]
+            bounded = (start == 0 or not folded[start - 1].isalnum()) and \
+                (end + 1 == len(folded) or not folded[end + 1].isalnum())
+            lost = any(a.isupper() and not b.isupper() for a, b in zip(head.en, seen, strict=True))
+            if lost and bounded and not (start == 0 and seen[1:] == head.en[1:]):
+                lines.append(f"  {_where(entry)}: '{entry.zh}' → '{entry.en}' writes "
+                             f"'{seen}'; '{head.zh}' ({_where(head)}) writes '{head.en}'")
+    return lines
+
+
+def _punctuation_twins(entries: list[Entry]) -> list[str]:
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        key = "".join(ch for ch in entry.zh
+                      if not unicodedata.category(ch).startswith(("P", "Z")))
+        groups.setdefault(key, []).append(entry)
+    return [f"  {_where(group[1])}: '{group[1].zh}' differs from '{group[0].zh}' "
+            f"({_where(group[0])}) only in punctuation"
+            for group in groups.values() if len(group) > 1]
+
+
+def strict_report(glossary: Glossary) -> list[str]:
+    """`glossary check --strict`: what is legal but probably wrong, one line each."""
+    entries = list(glossary.entries.values())
+    findings = [*_banned_inside(entries), *_case_clashes(entries), *_punctuation_twins(entries)]
+    return [*findings, f"strict: {len(findings)} finding{'s' if len(findings) != 1 else ''}"]

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,54 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(v for v in _LIST_SPLIT.split(value.strip()) if v) if value else ()
 
 
-def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _read_rows(text: str, name: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The rows, and the line each starts on. A CSV quote left open swallows the lines after
+    it into one field: that is reported where it was opened, not parsed as one odd entry."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter,
                         quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL)
+    rows: list[list[str]] = []
+    lines: list[int] = []
     try:
-        rows = list(reader)
+        for row in reader:
+            # a quote open at the end of the file took the last line break into its field
+            start = reader.line_num - sum(cell.rstrip("\r\n").count("\n") for cell in row)
+            if any("\n" in cell or "\r" in cell for cell in row):
+                raise BilingualError(
+                    f"line {start}: a quote opened here runs over "
+                    f"{reader.line_num - start + 1} lines", name,
+                    "close the quote, or double a quote inside a field (\"\")")
+            rows.append(row)
+            lines.append(start)
     except csv.Error as exc:
-        raise BilingualError(f"is not valid CSV ({exc})", name, "fix the quoting") from exc
+        raise BilingualError(f"line {reader.line_num}: is not valid CSV ({exc})", name,
+                             "fix the quoting") from exc
+    return rows, lines
+
+
+def _check_cells(row: list[str], header: list[str], where: str, delimiter: str) -> None:
+    """What would load wrong without a word: extra cells, TSV quotes, control characters."""
+    extra = [c for c in row[len(header):] if c.strip()]
+    if extra:
+        kind = "tab" if delimiter == "\t" else "comma"
+        raise BilingualError(f"{len(row)} cells, the header has {len(header)} "
+                             f"(extra: '{extra[0][:30]}')", where,
+                             f"remove the stray {kind} or add a column to the header")
+    for column, cell in zip(header, row, strict=False):
+        value = cell.strip()
+        if delimiter == "\t" and len(value) >= 2 and value[0] == value[-1] == '"':
+            raise BilingualError(f"the {column} cell is in quotes: {value[:40]}", where,
+                                 "TSV takes no quotes: remove them (they would be kept)")
+        bad = _CONTROL.search(cell)
+        if bad:
+            raise BilingualError(f"the {column} cell holds a control character "
+                                 f"U+{ord(bad.group()):04X}", where, "delete it")
+
+
+def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
+    rows, lines = _read_rows(text, name, delimiter)
     if not rows:
         raise BilingualError("is empty", name, "add a header row: zh, en, ...")
     header = [h.strip().lower().lstrip("\ufeff") for h in rows[0]]
@@ -51,13 +93,14 @@ def parse_table(text: str, name: str, delimiter: str) -> list[Entry]:
                              f"{', '.join(KNOWN_COLUMNS[2:])}")
     entries: list[Entry] = []
     seen: dict[str, tuple[str, int]] = {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in zip(lines[1:], rows[1:], strict=True):
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
+        where = f"{name}: line {number}"
+        _check_cells(row, header, where, delimiter)
         cells = dict(zip(header, (c.strip() for c in row), strict=False))
         zh, en = cells.get("zh", ""), cells.get("en", "")
         flags = frozenset(_split(cells.get("flags", "").replace(",", "|")))
-        where = f"{name}: line {number}"
         if not zh:
             raise BilingualError("empty Chinese term", where,
                                  "fill in the zh column or delete the line")
@@ -213,13 +256,43 @@ def derive_traditional_forms(glossary: Glossary, scripts: ScriptConverter) -> No
                     glossary.derived.setdefault(form, zh)
 
 
+def carry_overrides(glossary: Glossary) -> None:
+    """An override reaches the longer entries of earlier glossaries that contain its term.
+
+    A user who renders 疫情防控 "COVID-19 control" means it in 疫情防控工作 too, where the
+    default's "epidemic prevention and control work" would otherwise win (longest match).
+    Such an entry takes the new rendering in place of the old one, is credited to the
+    override's file and line, and is recorded as shadowed, so `glossary check` lists it.
+    An entry whose English does not hold the old rendering is left as it is."""
+    changed = {new.zh: (old, new) for old, new in glossary.shadowed
+               if old.en and old.en != new.en}
+    if not changed:
+        return
+    longest = max(map(len, changed))
+    for zh, entry in list(glossary.entries.items()):
+        inner = [changed[zh[i:j]] for i in range(len(zh))
+                 for j in range(i + 1, min(len(zh), i + longest) + 1)
+                 if zh[i:j] != zh and zh[i:j] in changed]
+        en, source, line = entry.en, entry.source, entry.line
+        for old, new in inner:
+            if entry.source != new.source and old.en.casefold() in en.casefold():
+                en = re.sub(re.escape(old.en), new.en.replace("\\", "\\\\"), en, flags=re.I)
+                source, line = new.source, new.line
+        if en != entry.en:
+            updated = replace(entry, en=en, source=source, line=line)
+            glossary.entries[zh] = updated
+            glossary.shadowed.append((entry, updated))
+
+
 def load_glossary(paths: Sequence[str | Path] | None = None, include_default: bool = True,
                   scripts: ScriptConverter | None = None) -> Glossary:
-    """The default glossary, then each user file in order (later files win)."""
+    """The default glossary, then each user file in order (later files win, also inside the
+    longer entries that contain an overridden term: `carry_overrides`)."""
     glossary = Glossary()
     if include_default:
         glossary.add(parse_table(default_glossary_text(), DEFAULT_NAME, "\t"), DEFAULT_NAME)
     for path in paths or []:
         glossary.add(read_glossary_file(path), str(path))
+    carry_overrides(glossary)
     derive_traditional_forms(glossary, scripts or ScriptConverter())
     return glossary

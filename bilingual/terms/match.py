@@ -6,6 +6,8 @@ original text, so Traditional input and the DOCX highlighting line up.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from bilingual.ingest.normalize import normalize_with_map
@@ -13,26 +15,52 @@ from bilingual.terms.entries import Entry, Glossary
 
 
 class Matcher:
-    """An automaton over every form in a glossary; build once, use for every segment."""
+    """An automaton over every form in a glossary; build once, use for every segment.
 
-    def __init__(self, glossary: Glossary) -> None:
+    The automaton stores each form's index (not Python objects), so it can be saved and
+    loaded natively: a 200,000-entry glossary's is read back far faster than rebuilt."""
+
+    def __init__(self, glossary: Glossary, automaton: Any = None) -> None:
+        """`automaton`: one built before for this very glossary (from the cache)."""
+        self.glossary = glossary
+        forms = glossary.forms()
+        self._lengths = [len(form) for form in forms]
+        self._entries = list(forms.values())
+        self.automaton: Any = automaton if automaton is not None else self._build(list(forms))
+
+    @staticmethod
+    def _build(forms: list[str]) -> Any:
         import ahocorasick
 
-        self.glossary = glossary
-        self.automaton: Any = ahocorasick.Automaton()
-        for form, entry in glossary.forms().items():
-            self.automaton.add_word(form, (form, entry))
-        if len(self.automaton):
-            self.automaton.make_automaton()
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for i, form in enumerate(forms):
+            automaton.add_word(form, i)
+        if forms:
+            automaton.make_automaton()
+        return automaton
+
+    def save(self, path: Path) -> None:
+        """Written beside `path` and renamed: never half a file under the name."""
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            self.automaton.save(str(temporary))
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    @staticmethod
+    def load_automaton(path: Path) -> Any:
+        import ahocorasick
+
+        return ahocorasick.load(str(path), lambda _: None)
 
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
         """(start, end, entry) of the leftmost-longest non-overlapping matches in `text`."""
-        if not len(self.automaton) or not text:
+        if not self._entries or not text:
             return []
         found = []
-        for end_index, (form, entry) in self.automaton.iter_long(text):
-            start = end_index - len(form) + 1
-            found.append((start, end_index + 1, entry))
+        for end_index, i in self.automaton.iter_long(text):
+            found.append((end_index - self._lengths[i] + 1, end_index + 1, self._entries[i]))
         return found
 
 
