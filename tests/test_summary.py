@@ -53,3 +53,31 @@ def test_summary_golden(fixtures: Path, tmp_path: Path) -> None:
     assert sum(r["terms"]["missing"] for r in reports) == run["terms"]["missing"]
     assert [a["terms"]["matched"] for a in run["articles"]] == \
         [r["terms"]["matched"] for r in sorted(reports, key=lambda r: r["article"]["stem"])]
+    # the DOCX header states the same counts in the same words as the console
+    from docx import Document
+
+    from bilingual.terms.stats import TermCounts
+
+    for article in run["articles"]:
+        docx = out / article["stem"] / f"{article['stem']}.bilingual.docx"
+        header = [p.text for p in Document(str(docx)).paragraphs if p.text.startswith("Terms: ")]
+        counts = next(o.terms for o in result.outcomes if o.stem == article["stem"])
+        assert isinstance(counts, TermCounts) and header == [f"Terms: {counts.describe()}"]
+
+
+def test_hints_name_the_command_as_the_user_can_type_it(fixtures: Path, tmp_path: Path) -> None:
+    """After `make example`, `bilingual` is `.venv/bin/bilingual`, not on PATH: the kit note
+    says the command the user can actually run."""
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "bilingual"
+    env = {**os.environ, "PATH": "/usr/bin:/bin", "ARGOS_PACKAGES_DIR": str(tmp_path / "none"),
+           "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    result = subprocess.run([os.path.relpath(script), "translate", str(fixtures /
+                             "xinhua_dateline.txt"), "--engine", "auto", "--no-tm", "-o",
+                             str(tmp_path / "out")], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert f"`{os.path.relpath(script)} models install`" in result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -35,12 +35,33 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except BilingualError as exc:
-        typer.echo(f"bilingual: error: {exc}", err=True)
+        typer.echo(f"bilingual: error: {as_typed(str(exc))}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def write_or_print(content: str | bytes, output: Path | None) -> None:
-    """To the output file (atomically), or to stdout."""
+def invocation() -> str:
+    """How the user can run us again: `bilingual` when that is on PATH, else the path they
+    typed (after `make example` that is `.venv/bin/bilingual`)."""
+    import os
+    import shutil
+
+    typed = sys.argv[0] if sys.argv and os.sep in sys.argv[0] else ""
+    on_path = shutil.which("bilingual")
+    if not typed or (on_path and os.path.realpath(on_path) == os.path.realpath(typed)):
+        return "bilingual"
+    return typed if not os.path.isabs(typed) else os.path.relpath(typed)
+
+
+def as_typed(text: str) -> str:
+    """Commands named in a message (`bilingual models install`) as the user can type them."""
+    name = invocation()
+    return text if name == "bilingual" else text.replace("`bilingual ", f"`{name} ")
+
+
+def write_or_print(content: str | bytes, output: Path | None,
+                   inputs: Sequence[str | Path] = ()) -> None:
+    """To the output file (atomically; the command says where), or to stdout. An output that
+    is one of the command's `inputs` is refused: writing it would destroy what was read."""
     from bilingual.errors import BilingualError
     from bilingual.fileio import atomic_write_bytes, atomic_write_text
 
@@ -52,6 +73,9 @@ def write_or_print(content: str | bytes, output: Path | None) -> None:
         return
     if output.is_dir():
         raise BilingualError("is a folder", str(output), "give a file name with -o")
+    if any(str(i) != "-" and _same_file(output, Path(i)) for i in inputs):
+        raise BilingualError("is also this command's input; writing it would destroy it",
+                             str(output), "give another file name with -o")
     try:
         if isinstance(content, bytes):
             atomic_write_bytes(output, content)
@@ -60,6 +84,14 @@ def write_or_print(content: str | bytes, output: Path | None) -> None:
     except OSError as exc:
         raise BilingualError(f"cannot write ({exc.strerror})", str(output),
                              "choose another -o") from exc
+    typer.echo(f"wrote {output}", err=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def open_tm(tm_path: Path | None, no_tm: bool = False,

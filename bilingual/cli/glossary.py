@@ -75,4 +75,5 @@ def glossary_export(
         from bilingual.terms.load import load_glossary
 
         merged = load_glossary(glossary)
-        write_or_print(to_tsv(merged) if fmt == "tsv" else to_tbx(merged), output)
+        write_or_print(to_tsv(merged) if fmt == "tsv" else to_tbx(merged), output,
+                       glossary or [])

@@ -26,8 +26,8 @@ def segment(
         if fmt == "jsonl":
             from bilingual.render.jsonl import dumps
 
-            write_or_print(dumps(article.segments), output)
+            write_or_print(dumps(article.segments), output, [path])
         else:
             from bilingual.render.listing import render_listing
 
-            write_or_print(render_listing(article), output)
+            write_or_print(render_listing(article), output, [path])

@@ -40,7 +40,8 @@ def tm_export(
         assert tm is not None
         units = list(tm.units())
         tm.close()
-        write_or_print(tm_to_tmx(units) if fmt == "tmx" else tm_to_tsv(units), output)
+        write_or_print(tm_to_tmx(units) if fmt == "tmx" else tm_to_tsv(units), output,
+                       [tm.path])
 
 
 @app.command("repair")

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from bilingual.cli.common import EXIT_BAD_INPUT, ScriptChoice, TmOption, echo, open_tm, user_errors
+from bilingual.cli.common import (
+    EXIT_BAD_INPUT,
+    ScriptChoice,
+    TmOption,
+    as_typed,
+    echo,
+    open_tm,
+    user_errors,
+)
 from bilingual.engines import AUTO, ENGINE_CHOICES, ENGINES
 from bilingual.render.formats import FORMATS
 
@@ -96,7 +104,8 @@ def translate(
         name = resolve_engine_name(engine)
         if engine == AUTO and name == "none":
             echo("bilingual: note: no zh→en model installed; writing a translation kit "
-                 "(--engine none). Install one with `bilingual models install`.", err=True)
+                 "(--engine none). " + as_typed("Install one with `bilingual models install`."),
+                 err=True)
         options = BatchOptions(out=out, formats=chosen, zh_script=zh_script, force=force,
                                jobs=jobs, glossaries=[str(g) for g in glossary or []],
                                default_glossary=not no_default_glossary, names=not no_names)

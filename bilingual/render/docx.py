@@ -34,6 +34,7 @@ from bilingual.render.oxml import (
 from bilingual.render.text import english_date
 from bilingual.render.tmx import source_lang
 from bilingual.render.xliff import file_name
+from bilingual.terms.stats import count_terms
 
 COLUMNS = ("ID", "Chinese", "English (MT)", "English (review)", "Comment", "Status", "QA")
 GLOSSARY_WIDTHS_CM = (5.0, 7.0, 6.0)
@@ -188,6 +189,7 @@ def _header_block(document: Any, article: Article, info: RunInfo) -> None:
         ("Source", f"{meta.get('source', '')}" + (f" ({source_en})" if source_en else "")),
         ("Date", english_date(meta.get("date", ""), meta.get("time", ""))),
         ("Engine and model", info.engine or "none"),
+        ("Terms", count_terms(article.segments).describe()),
         ("Glossary", f"{', '.join(info.glossary_sources) or 'none'} "
                      f"(fingerprint {info.glossary or '-'})"),
         ("Generated", info.generated),

@@ -102,11 +102,7 @@ def summary_lines(result: BatchResult, engine: Engine, verbose: bool = True) -> 
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
     lines.append(f"{plural(len(result.outcomes), 'article')}: {done}; {result.seconds:.1f} s"
                  + (f" ({stages})" if stages else ""))
-    t = result.terms()
-    outcomes = ", ".join(f"{n} {what}" for what, n in t.outcomes().items() if n)
-    lines.append(f"terms: {t.matched} matched ({t.glossary} glossary, {t.names} names)"
-                 + (f": {outcomes}" if outcomes else "")
-                 + f"; {plural(t.term_missing_segments, 'segment')} with a missing term")
+    lines.append(f"terms: {result.terms().describe()}")
     stats = result.stats
     if engine.produces_text:
         lines.append(f"engine {engine.describe()}: {plural(stats.engine_sources, 'sentence')} "

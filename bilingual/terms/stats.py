@@ -37,6 +37,14 @@ class TermCounts:
                 **{f"repaired by {r}": n for r, n in self.repaired.items()},
                 "missing": self.by_rung["missing"], "not translated": self.by_rung[""]}
 
+    def describe(self) -> str:
+        """The counts in words: the same wording in the console summary and the DOCX."""
+        outcomes = ", ".join(f"{n} {what}" for what, n in self.outcomes().items() if n)
+        segments = self.term_missing_segments
+        return (f"{self.matched} matched ({self.glossary} glossary, {self.names} names)"
+                + (f": {outcomes}" if outcomes else "")
+                + f"; {segments} segment{'' if segments == 1 else 's'} with a missing term")
+
     def merge(self, other: TermCounts) -> None:
         self.glossary += other.glossary
         self.names += other.names
