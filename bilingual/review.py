@@ -8,20 +8,16 @@ python-docx parses with entity resolution off; archives are checked before it op
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bilingual.errors import BilingualError
+from bilingual.ingest.archive import check_archive, check_parts
 from bilingual.records import Article, Segment
 from bilingual.render.docx import COLUMNS, SUBJECT, source_hash
 
 APPROVED_WORDS = {"approved", "approve", "ok", "okay", "yes", "✓", "✔", "通过", "同意", "确认"}
-MAX_UNPACKED = 200 * 1024 * 1024  # a review DOCX of 500 rows is about 100 KB
-MAX_RATIO = 200  # zip bombs compress thousands to one
-MAX_MEMBERS = 2000
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old .doc files
 
 
 @dataclass
@@ -54,30 +50,6 @@ class ReviewResult:
         return out
 
 
-def _check_archive(path: Path) -> None:
-    name = str(path)
-    if not path.is_file():
-        raise BilingualError("no such file", name, "check the path")
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if head == OLE_MAGIC:
-        raise BilingualError("is password-protected or an old .doc file", name,
-                             "save it unprotected as .docx")
-    if not zipfile.is_zipfile(path):
-        raise BilingualError("is not a .docx file (corrupt or another format)", name,
-                             "open it in Word or LibreOffice and save it as .docx")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise BilingualError("is a corrupt .docx", name, "save it again as .docx") from exc
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if len(infos) > MAX_MEMBERS or total > MAX_UNPACKED or total / packed > MAX_RATIO:
-        raise BilingualError("unpacks to an implausible size (a zip bomb?)", name,
-                             "do not process this file")
-
-
 def _text_of(element: Any) -> str:
     """Text of a cell with tracked changes accepted: w:ins kept, w:del and w:moveFrom dropped."""
     from docx.oxml.ns import qn
@@ -106,7 +78,8 @@ def _text_of(element: Any) -> str:
 def read_review_docx(path: str | Path) -> tuple[dict[str, Any], list[ReviewRow]]:
     """The run metadata and the rows of one of our review DOCX files."""
     path = Path(path)
-    _check_archive(path)
+    check_archive(path)
+    check_parts(path)
     from docx import Document
 
     try:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from bilingual.ingest.reading import DEFAULT_MAX_SIZE_MB, MAX_SIZE_ENV
 from bilingual.ingest.script import SCRIPTS
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ TmOption = Annotated[Path | None, typer.Option(
     "data folder].")]
 OutputFile = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE", help="Write here instead of to standard output.")]
+MaxSizeOption = Annotated[float | None, typer.Option(
+    "--max-size", metavar="MB", min=0.001, help=f"Refuse articles bigger than this [default: "
+    f"{DEFAULT_MAX_SIZE_MB:g}, or ${MAX_SIZE_ENV}].")]
 
 
 @contextlib.contextmanager

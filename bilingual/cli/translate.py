@@ -7,7 +7,15 @@ from typing import Annotated, Literal
 
 import typer
 
-from bilingual.cli.common import EXIT_BAD_INPUT, ScriptChoice, TmOption, echo, open_tm, user_errors
+from bilingual.cli.common import (
+    EXIT_BAD_INPUT,
+    MaxSizeOption,
+    ScriptChoice,
+    TmOption,
+    echo,
+    open_tm,
+    user_errors,
+)
 from bilingual.engines import AUTO, ENGINE_CHOICES, ENGINES
 from bilingual.render.formats import FORMATS
 
@@ -56,15 +64,18 @@ def translate(
     zh_script: ZhScript = "auto", glossary: Glossaries = None,
     no_default_glossary: NoDefault = False, no_names: NoNames = False,
     formats: Formats = None, force: Force = False, jobs: Jobs = 1, quiet: Quiet = False,
+    max_size: MaxSizeOption = None,
 ) -> None:
     """Translate articles (or folders of them); writes every output under <out>/<stem>/."""
     with user_errors():
         from bilingual.engines import EngineOptions, create_engine, resolve_engine_name
+        from bilingual.ingest.reading import set_max_size
         from bilingual.render.formats import parse_formats
         from bilingual.run.executor import BatchOptions, run_batch, write_run_json
         from bilingual.run.inputs import check_paths, collect_inputs, plan
         from bilingual.run.progress import Reporter, summary_lines
 
+        set_max_size(max_size)  # before any reading; workers inherit it through the environment
         chosen = parse_formats(formats)
         check_paths(paths)
         items = plan(collect_inputs(paths, out))
