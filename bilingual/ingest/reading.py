@@ -160,13 +160,12 @@ def read_docx(path: Path, name: str) -> str:
     from docx import Document
 
     try:
-        document = Document(str(path))
-    except Exception as exc:  # python-docx raises many types for broken packages
+        return "\n".join(p.text for p in Document(str(path)).paragraphs)
+    except Exception as exc:  # python-docx raises many types for broken or foreign packages
         raise BilingualError(
             f"is not a readable .docx file ({type(exc).__name__})", name,
             "open and re-save it in Word or LibreOffice"
         ) from exc
-    return "\n".join(p.text for p in document.paragraphs)
 
 
 # Elements whose text is never article content.
