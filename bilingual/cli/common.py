@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -43,24 +43,30 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def write_or_print(content: str | bytes, output: Path | None) -> None:
-    """To the output file (atomically), or to stdout."""
+def write_or_print(content: str | bytes | Iterable[str], output: Path | None) -> None:
+    """To the output file (atomically), or to stdout. Pieces (an iterable of strings) are
+    written as they come, so a big article's listing is never held whole in memory."""
     from bilingual.errors import BilingualError
-    from bilingual.fileio import atomic_write_bytes, atomic_write_text
+    from bilingual.fileio import atomic_open, atomic_write_bytes, atomic_write_text
 
     if output is None:
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
-        else:
+        elif isinstance(content, str):
             sys.stdout.write(content)
+        else:
+            sys.stdout.writelines(content)
         return
     if output.is_dir():
         raise BilingualError("is a folder", str(output), "give a file name with -o")
     try:
         if isinstance(content, bytes):
             atomic_write_bytes(output, content)
-        else:
+        elif isinstance(content, str):
             atomic_write_text(output, content)
+        else:
+            with atomic_open(output) as handle:
+                handle.writelines(content)
     except OSError as exc:
         raise BilingualError(f"cannot write ({exc.strerror})", str(output),
                              "choose another -o") from exc

@@ -35,7 +35,7 @@ def segment(
         if fmt == "jsonl":
             from bilingual.render.jsonl import dumps
 
-            write_or_print(dumps(article.segments), output)
+            write_or_print((dumps([seg]) for seg in article.segments), output)
         else:
             from bilingual.render.listing import render_listing
 

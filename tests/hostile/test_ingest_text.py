@@ -12,12 +12,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import translate_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from typer.testing import CliRunner
-
-from helpers import translate_files
 
 from bilingual.chars import UNSAFE_CHAR_RE, XML_ILLEGAL_RE
 from bilingual.cli import app
@@ -133,7 +132,7 @@ def test_lone_surrogate_and_line_break_controls() -> None:
     # A surrogate cannot come from strict decoding, but a Source can be built by any caller.
     text = f"{TITLE}\x0c\n{BODY[:10]}\ud800{BODY[10:]}\x0b尾段。"
     article = build_article(Source("s.txt", "s", text, "utf-8", "txt"))
-    assert [s.zh for s in article.segments][0] == TITLE
+    assert article.segments[0].zh == TITLE
     assert not any(XML_ILLEGAL_RE.search(s.zh) for s in article.segments)
     # form feed and vertical tab are line breaks: the lines keep their numbers
     assert [s.line for s in article.segments if s.index == 1] == [1, 3, 4]
@@ -160,7 +159,7 @@ def test_finding_lands_on_the_sentence_holding_the_character() -> None:
 
 HOSTILE = st.sampled_from(["\x00", "\x01", "\x1b[31m", "\x1b", "\x7f", "\x85", "\ufffe",
                            "\x0c", "\x0b", "\t", "\r", "\n", " ", "\u3000"])
-CHINESE = st.sampled_from(list("党员干部县委会议。！？，“”《》") + ["……", "3月5日", "ok"])
+CHINESE = st.sampled_from([*"党员干部县委会议。！？，“”《》", "……", "3月5日", "ok"])
 
 
 @settings(max_examples=200, deadline=None)
