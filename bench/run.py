@@ -6,7 +6,7 @@ import importlib
 import sys
 
 BENCHES = ["bench.bench_segment", "bench.bench_mt", "bench.bench_glossary",
-           "bench.bench_outputs", "bench.bench_batch"]
+           "bench.bench_outputs", "bench.bench_batch", "bench.bench_ingest"]
 
 
 def main() -> None:
