@@ -8,7 +8,7 @@ import sys
 BENCHES = ["bench.bench_segment", "bench.bench_mt", "bench.bench_glossary",
            "bench.bench_outputs", "bench.bench_batch", "bench.bench_structure",
            "bench.bench_llm", "bench.bench_peers", "bench.bench_libretranslate",
-           "bench.bench_review"]
+           "bench.bench_review", "bench.bench_ingest"]
 
 
 def main() -> None:

@@ -25,6 +25,15 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 # Characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, surrogates, U+FFFE/FFFF).
 XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Terminal colour and cursor codes (ECMA-48) pasted from a console: CSI sequences (7- and 8-bit),
+# OSC strings and two-character escapes. Removed whole, or "[31m" would be left behind.
+ANSI_ESCAPE_RE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]"
+)
+# What the cleaning step removes: everything XML cannot carry, plus DEL and the C1 controls,
+# which XML allows but which no article means (they come from mis-decoded or console text).
+UNSAFE_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def is_ideograph(ch: str) -> bool:

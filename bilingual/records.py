@@ -80,7 +80,7 @@ class Segment:
     kind: str  # one of ingest.structure.KINDS
     para: int
     index: int
-    zh: str  # the original text, character for character
+    zh: str  # the original text, character for character (as cleaned: normalize.clean_text)
     zh_simplified: str  # normalised, Simplified: what glossary and MT see
     translate: bool
     line: int = 0  # 1-based line of the paragraph in the input

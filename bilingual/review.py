@@ -10,22 +10,18 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bilingual.errors import BilingualError
+from bilingual.ingest.archive import check_archive, check_parts
 from bilingual.records import SEGMENT_STATES, Article, Segment
 from bilingual.render.docx import COLUMNS, NOT_TRANSLATED, SUBJECT, source_hash
 
 KNOWN_STATUS = {*SEGMENT_STATES, NOT_TRANSLATED}
 FINDING_LINE = re.compile(r"^[a-z][a-z-]*: ")  # QA lines that Status cells of format 1 held
 APPROVED_WORDS = {"approved", "approve", "ok", "okay", "yes", "✓", "✔", "通过", "同意", "确认"}
-MAX_UNPACKED = 200 * 1024 * 1024  # a review DOCX of 500 rows is about 100 KB
-MAX_RATIO = 200  # zip bombs compress thousands to one
-MAX_MEMBERS = 2000
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old .doc files
 
 
 @dataclass
@@ -70,30 +66,6 @@ class ReviewResult:
         out += [f"{i}: the row was deleted; the segment keeps its translation"
                 for i in self.deleted]
         return out
-
-
-def _check_archive(path: Path) -> None:
-    name = str(path)
-    if not path.is_file():
-        raise BilingualError("no such file", name, "check the path")
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if head == OLE_MAGIC:
-        raise BilingualError("is password-protected or an old .doc file", name,
-                             "save it unprotected as .docx")
-    if not zipfile.is_zipfile(path):
-        raise BilingualError("is not a .docx file (corrupt or another format)", name,
-                             "open it in Word or LibreOffice and save it as .docx")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise BilingualError("is a corrupt .docx", name, "save it again as .docx") from exc
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if len(infos) > MAX_MEMBERS or total > MAX_UNPACKED or total / packed > MAX_RATIO:
-        raise BilingualError("unpacks to an implausible size (a zip bomb?)", name,
-                             "do not process this file")
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -149,7 +121,8 @@ def _review_tables(document: Any) -> list[tuple[Any, dict[str, int]]]:
 def read_review_docx(path: str | Path) -> tuple[dict[str, Any], list[ReviewRow]]:
     """The run metadata and the rows of one of our review DOCX files."""
     path = Path(path)
-    _check_archive(path)
+    check_archive(path)
+    check_parts(path)
     from docx import Document
 
     try:

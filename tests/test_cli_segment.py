@@ -64,7 +64,7 @@ def test_stdin_and_output_file(tmp_path, fixtures) -> None:
         ("e.txt", b"", "empty"),
         ("b.txt", bytes(range(256)) * 4, "binary"),
         ("en.txt", b"Only English.", "no Chinese"),
-        ("x.docx", b"garbage", "not a readable .docx"),
+        ("x.docx", b"garbage", "not a .docx file"),
     ],
 )
 def test_bad_input_one_line_exit_2(tmp_path, name: str, content: bytes | None, message: str) -> None:

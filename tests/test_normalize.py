@@ -45,3 +45,16 @@ def test_map_points_back_to_the_original(text: str) -> None:
         src = text[i]
         # each kept character is the original, or its cleaned-up form
         assert ch == src or ch == " " or normalize_with_map(src)[0] in ("", ch) or ch in "，：？！（）"
+
+
+def test_clean_text_removes_whole_escape_codes_and_says_where() -> None:
+    from bilingual.ingest.normalize import Removal, clean_text, describe_removals
+
+    cleaned, removals = clean_text("把\x1b[31m命令\x1b[0m\x01当作\ud800前线")
+    assert cleaned == "把命令当作前线"
+    assert removals == [Removal(1, "terminal escape code"), Removal(3, "terminal escape code"),
+                        Removal(3, "control character"), Removal(5, "invalid character")]
+    assert describe_removals(removals) == ("removed 2 terminal escape codes, 1 control character"
+                                           " and 1 invalid character")
+    text = "党员干部\t说：“好。”\r\n"  # tab and line breaks are text, not damage
+    assert clean_text(text) == (text, [])

@@ -118,7 +118,7 @@ def test_missing_directory_and_suffix(tmp_path) -> None:
 def test_corrupt_docx(tmp_path) -> None:
     path = tmp_path / "broken.docx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(BilingualError, match=r"not a readable \.docx"):
+    with pytest.raises(BilingualError, match=r"not a \.docx file"):
         read_source(path)
 
 

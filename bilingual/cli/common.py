@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from bilingual.ingest.reading import DEFAULT_MAX_SIZE_MB, MAX_SIZE_ENV
 from bilingual.ingest.script import SCRIPTS
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ TmOption = Annotated[Path | None, typer.Option(
     "data folder].")]
 OutputFile = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE", help="Write here instead of to standard output.")]
+MaxSizeOption = Annotated[float | None, typer.Option(
+    "--max-size", metavar="MB", min=0.001, help=f"Refuse articles bigger than this [default: "
+    f"{DEFAULT_MAX_SIZE_MB:g}, or ${MAX_SIZE_ENV}].")]
 
 
 @contextlib.contextmanager
@@ -58,18 +62,22 @@ def as_typed(text: str) -> str:
     return text if name == "bilingual" else text.replace("`bilingual ", f"`{name} ")
 
 
-def write_or_print(content: str | bytes, output: Path | None,
+def write_or_print(content: str | bytes | Iterable[str], output: Path | None,
                    inputs: Sequence[str | Path] = ()) -> None:
     """To the output file (atomically; the command says where), or to stdout. An output that
-    is one of the command's `inputs` is refused: writing it would destroy what was read."""
+    is one of the command's `inputs` is refused: writing it would destroy what was read.
+    Pieces (an iterable of strings) are written as they come, so a big article's listing is
+    never held whole in memory."""
     from bilingual.errors import BilingualError
-    from bilingual.fileio import atomic_write_bytes, atomic_write_text
+    from bilingual.fileio import atomic_open, atomic_write_bytes, atomic_write_text
 
     if output is None:
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
-        else:
+        elif isinstance(content, str):
             sys.stdout.write(content)
+        else:
+            sys.stdout.writelines(content)
         return
     if output.is_dir():
         raise BilingualError("is a folder", str(output), "give a file name with -o")
@@ -79,8 +87,11 @@ def write_or_print(content: str | bytes, output: Path | None,
     try:
         if isinstance(content, bytes):
             atomic_write_bytes(output, content)
-        else:
+        elif isinstance(content, str):
             atomic_write_text(output, content)
+        else:
+            with atomic_open(output) as handle:
+                handle.writelines(content)
     except OSError as exc:
         raise BilingualError(f"cannot write ({exc.strerror})", str(output),
                              "choose another -o") from exc

@@ -9,6 +9,7 @@ import typer
 
 from bilingual.cli.common import (
     EXIT_BAD_INPUT,
+    MaxSizeOption,
     ScriptChoice,
     TmOption,
     as_typed,
@@ -82,16 +83,19 @@ def translate(
     zh_script: ZhScript = "auto", glossary: Glossaries = None,
     no_default_glossary: NoDefault = False, no_names: NoNames = False,
     formats: Formats = None, force: Force = False, jobs: Jobs = 1, quiet: Quiet = False,
+    max_size: MaxSizeOption = None,
 ) -> None:
     """Translate articles (or folders of them); writes every output under <out>/<stem>/."""
     with user_errors():
         from bilingual.engines import EngineOptions, create_engine, resolve_engine_name
         from bilingual.errors import BilingualError
+        from bilingual.ingest.reading import set_max_size
         from bilingual.render.formats import parse_formats
         from bilingual.run.executor import BatchOptions
         from bilingual.run.inputs import check_paths, collect_inputs, plan, unreadable
         from bilingual.run.lock import output_lock, probe_output, remove_unused
 
+        set_max_size(max_size)  # before any reading; workers inherit it through the environment
         chosen = parse_formats(formats)
         check_paths(paths)
         items = plan(collect_inputs(paths, out))

@@ -8,12 +8,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bilingual.ingest.normalize import SPACES, ZERO_WIDTH, normalize
+from bilingual.ingest.normalize import (
+    SPACES,
+    ZERO_WIDTH,
+    Removal,
+    clean_text,
+    describe_removals,
+    normalize,
+)
 from bilingual.ingest.reading import Source, read_source
 from bilingual.ingest.script import ScriptConverter
 from bilingual.ingest.segment import split_sentences
 from bilingual.ingest.structure import Block, classify
-from bilingual.records import Article, Segment
+from bilingual.records import Article, Finding, Segment
 
 _STRIP = " \r\n" + SPACES + ZERO_WIDTH
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")
@@ -78,24 +85,53 @@ def build_article(
     scripts = scripts or ScriptConverter()
     input_script = scripts.detect(source.text)
     lines = []
+    cleaned: dict[int, list[Removal]] = {}
     for number, raw in enumerate(_LINE_BREAK.split(source.text), start=1):
+        raw, removals = clean_text(raw)  # the cleaned line is the article's text from here on
         text = raw.strip(_STRIP)
         if not text:
             continue
+        if removals:
+            lead = len(raw) - len(raw.lstrip(_STRIP))
+            cleaned[number] = [Removal(max(r.at - lead, 0), r.kind) for r in removals]
         simplified = normalize(text)
         if input_script == "traditional":
             simplified = scripts.to_simplified(simplified)
         lines.append((number, text, simplified))
     blocks = classify(lines)
+    segments = segments_from_blocks(blocks, scripts, input_script, zh_script)
+    _flag_cleaned(segments, cleaned)
     return Article(
         path=source.name,
         stem=source.stem,
         encoding=source.encoding,
         format=source.format,
         script=input_script,
-        segments=segments_from_blocks(blocks, scripts, input_script, zh_script),
+        segments=segments,
         meta=article_meta(blocks, scripts, input_script),
     )
+
+
+def _flag_cleaned(segments: list[Segment], cleaned: dict[int, list[Removal]]) -> None:
+    """An `input-cleaned` finding on each segment whose text lost characters in cleaning."""
+    if not cleaned:
+        return
+    by_line: dict[int, list[Segment]] = {}
+    for seg in segments:
+        by_line.setdefault(seg.line, []).append(seg)
+    for number, removals in cleaned.items():
+        # a line the structure step merged into another paragraph reports on that paragraph
+        line = max((n for n in by_line if n <= number), default=min(by_line, default=0))
+        pieces = by_line.get(line, [])
+        start = 0
+        for i, seg in enumerate(pieces):
+            end = start + len(seg.zh)
+            last = i == len(pieces) - 1
+            mine = [r for r in removals if start <= r.at < end or (last and r.at >= end)]
+            if mine:
+                seg.flags.append(Finding("input-cleaned", describe_removals(mine), "warning",
+                                         seg.id))
+            start = end
 
 
 def load_article(

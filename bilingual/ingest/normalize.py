@@ -1,14 +1,19 @@
 """Unicode clean-up of Chinese text, with a map back to the original offsets.
 
-Normalised text is what the glossary and the MT engine see; the original is kept for display,
-and the offset map lets matches found in the normalised text be shown in the original.
+Two steps. `clean_text` removes what no output can carry (control characters, terminal escape
+codes, lone surrogates); its result *is* the article's text from then on, shown to people and
+handed to CAT tools, because XML (DOCX, TMX, XLIFF) cannot hold the removed characters and
+every output must agree. Each removal is reported (an `input-cleaned` finding), never silent.
+`normalize` then makes what the glossary and the MT engine see; the cleaned text is kept for
+display, and the offset map lets matches found in the normalised text be shown in it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from bilingual.chars import CJK_PUNCT, IDEOGRAPH_RE, IDEOGRAPHS
+from bilingual.chars import ANSI_ESCAPE_RE, CJK_PUNCT, IDEOGRAPH_RE, IDEOGRAPHS, UNSAFE_CHAR_RE
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 SPACES = "\u3000\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\t"
@@ -20,6 +25,52 @@ _cjk = IDEOGRAPH_RE
 _cjk_or_punct = re.compile(f"[{IDEOGRAPHS}{CJK_PUNCT}]")
 # A text needs work only if it holds one of these; most Chinese sentences hold none.
 _needs_work = re.compile(f"[ {SPACES}{ZERO_WIDTH},:;!?()]")
+
+
+_UNSAFE_OR_ESCAPE = re.compile(f"{ANSI_ESCAPE_RE.pattern}|{UNSAFE_CHAR_RE.pattern}")
+_SURROGATE_OR_NONCHAR = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One thing `clean_text` took out: where (an offset into the cleaned text) and what."""
+
+    at: int
+    kind: str  # "control character", "terminal escape code" or "invalid character"
+
+
+def clean_text(text: str) -> tuple[str, list[Removal]]:
+    """`text` without the characters no output can carry, and what was removed where."""
+    if not _UNSAFE_OR_ESCAPE.search(text):
+        return text, []
+    pieces: list[str] = []
+    removals: list[Removal] = []
+    kept = last = 0
+    for m in _UNSAFE_OR_ESCAPE.finditer(text):
+        pieces.append(text[last:m.start()])
+        kept += m.start() - last
+        last = m.end()
+        removals.append(Removal(kept, _kind(m.group())))
+    pieces.append(text[last:])
+    return "".join(pieces), removals
+
+
+def _kind(removed: str) -> str:
+    if len(removed) > 1 or removed == "\x9b":
+        return "terminal escape code"
+    if _SURROGATE_OR_NONCHAR.match(removed):
+        return "invalid character"
+    return "control character"
+
+
+def describe_removals(removals: list[Removal]) -> str:
+    """"removed 3 control characters and 1 terminal escape code": a finding's message."""
+    counts: dict[str, int] = {}
+    for r in removals:
+        counts[r.kind] = counts.get(r.kind, 0) + 1
+    parts = [f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in counts.items()]
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return f"removed {listed}"
 
 
 def normalize(text: str) -> str:

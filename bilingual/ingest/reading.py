@@ -5,13 +5,14 @@ Every failure is a `BilingualError` naming the file, so the CLI can print one li
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilingual.chars import has_ideograph
+from bilingual.chars import CJK_PUNCT, IDEOGRAPHS, has_ideograph
 from bilingual.errors import BilingualError
 from bilingual.ingest.fetch import is_url
 from bilingual.ingest.html import read_html_bytes
@@ -32,6 +33,26 @@ BOMS = (
 
 # Control characters other than tab/newline/CR/form feed: a decoded text full of them is binary.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Articles past this size are refused before reading: news articles are kilobytes, and a
+# bigger file is usually a mistake (a log, a dump). `--max-size` or the variable changes it;
+# the variable is also how the limit reaches worker processes.
+DEFAULT_MAX_SIZE_MB = 20.0
+MAX_SIZE_ENV = "BILINGUAL_MAX_SIZE_MB"
+_MB = 1024 * 1024
+# A text file may hold a few stray control characters (they are cleaned and reported); past
+# this share of its characters it is binary. Console logs with colour codes stay under it.
+MAX_CONTROL_SHARE = 0.05
+MAX_NUL_SHARE = 0.01  # of the bytes of a file that decodes as UTF-8
+# UTF-32 before UTF-16: a UTF-32 file also decodes as (NUL-riddled) UTF-16.
+WIDE_ENCODINGS = (("utf_32_le", 4), ("utf_32_be", 4), ("utf_16_le", 2), ("utf_16_be", 2))
+PLAUSIBLE_SAMPLE = 20_000  # characters looked at
+PLAUSIBLE_SHARE = 0.9
+# Characters of real Chinese text: ideographs, CJK and full-width punctuation, ASCII text,
+# general punctuation, and whitespace. Mis-decoded bytes are mostly none of these.
+_USUAL_RE = re.compile(
+    f"[{IDEOGRAPHS}{CJK_PUNCT}\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\t\r\n]"
+)
+META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
 
 
@@ -60,14 +81,22 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
                     name,
                     "re-save the file as UTF-8",
                 ) from exc
-    if b"\x00" in data:
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    # A few NULs in Chinese UTF-8 (a bad copy, a broken editor) are cleaned later like any
+    # control character. UTF-16/32 without a mark has NULs too, and is almost never UTF-8.
+    nuls = data.count(b"\x00")
+    if text is not None and nuls <= len(data) * MAX_NUL_SHARE:
+        return text, "utf-8"
+    wide = _decode_wide(data, nuls > 0)
+    if wide is not None:
+        return wide
+    if nuls or text is not None:
         raise BilingualError(
             "looks like a binary file, not text", name, "give a .txt, .docx or .html article"
         )
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
     import charset_normalizer
 
     matches = list(charset_normalizer.from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS))
@@ -83,10 +112,36 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+def _decode_wide(data: bytes, has_nul: bool) -> tuple[str, str] | None:
+    """UTF-16 or UTF-32 without a byte-order mark, when the bytes read as such plausibly.
+
+    Every ASCII character (newlines, digits) of such a file has NUL bytes, so they are tried
+    when there are NULs; pure-CJK UTF-16 has none, is not UTF-8, and is tried before GB/Big5.
+    A wrong guess decodes to Hangul, private-use or unassigned characters and fails the test.
+    """
+    for encoding, width in WIDE_ENCODINGS:
+        if len(data) % width or (width == 4 and not has_nul):
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text):
+            return text, encoding.replace("_", "-")
+    return None
+
+
+def _plausible(text: str) -> bool:
+    """Chinese text: some ideographs, and nearly every character a usual one."""
+    sample = text[:PLAUSIBLE_SAMPLE]
+    usual = len(_USUAL_RE.findall(sample))
+    return has_ideograph(sample) and usual >= len(sample) * PLAUSIBLE_SHARE
+
+
 def check_text(text: str, name: str) -> str:
     if not text.strip():
         raise BilingualError("the file is empty", name, "give an article with Chinese text")
-    if len(CONTROL_RE.findall(text)) > max(3, len(text) // 100):
+    if len(CONTROL_RE.findall(text)) > max(3, int(len(text) * MAX_CONTROL_SHARE)):
         raise BilingualError(
             "looks like a binary file, not text", name, "give a .txt, .docx or .html article"
         )
@@ -98,18 +153,20 @@ def check_text(text: str, name: str) -> str:
 
 
 def read_docx(path: Path, name: str) -> str:
-    import zipfile
+    """The paragraphs of an article .docx, one a line, after the archive guards."""
+    from bilingual.ingest.archive import check_archive, check_parts
 
+    check_archive(path, name)
+    check_parts(path, name)
     from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        return "\n".join(p.text for p in Document(str(path)).paragraphs)
+    except Exception as exc:  # python-docx raises many types for broken or foreign packages
         raise BilingualError(
-            "is not a readable .docx file", name, "open and re-save it in Word or LibreOffice"
+            f"is not a readable .docx file ({type(exc).__name__})", name,
+            "open and re-save it in Word or LibreOffice"
         ) from exc
-    return "\n".join(p.text for p in document.paragraphs)
 
 
 def _read_text(path: Path, name: str) -> tuple[str, str]:
@@ -149,11 +206,45 @@ def input_format(path: Path) -> InputFormat:
                          "give a .txt, .docx, .html or .htm file")
 
 
+def set_max_size(megabytes: float | None) -> None:
+    """Set the article size limit for this process and the workers it starts (None: keep)."""
+    if megabytes is not None:
+        os.environ[MAX_SIZE_ENV] = str(megabytes)
+
+
+def max_size() -> float:
+    """The article size limit in MB: `--max-size`, else the environment, else the default."""
+    raw = os.environ.get(MAX_SIZE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_SIZE_MB
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:  # also refuses NaN
+        raise BilingualError(f"{MAX_SIZE_ENV}={raw!r} is not a size in MB", None,
+                             "set it to a positive number, such as 20")
+    return value
+
+
+def _check_size(size: int, name: str, whole: bool = True) -> None:
+    """Refuse an article over the limit; `whole`: `size` is the file's, not a prefix's."""
+    limit = max_size()
+    if size > limit * _MB:
+        what = f"is {size / _MB:.1f} MB, over" if whole else "is over"
+        raise BilingualError(
+            f"{what} the {limit:g} MB limit for an article", name,
+            f"split it, or raise the limit with --max-size MB or {MAX_SIZE_ENV}")
+
+
 def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
     """Read one article from a path ("-" is standard input, http(s):// a web page)."""
     name = str(path)
     if name == "-":
-        data = stdin if stdin is not None else sys.stdin.buffer.read()
+        if stdin is None:  # read one byte past the limit: enough to know it is too big
+            stdin = sys.stdin.buffer.read(int(max_size() * _MB) + 1)
+        data = stdin
+        _check_size(len(data), "<stdin>", whole=False)
         is_html = data.lstrip()[:1] == b"<"
         text, encoding = read_html_bytes(data, "<stdin>") if is_html \
             else decode_bytes(data, "<stdin>")
@@ -171,6 +262,7 @@ def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
         raise BilingualError("is a directory, not a file", name, "give an article file")
     fmt = input_format(p)
     try:
+        _check_size(p.stat().st_size, name)
         text, encoding = fmt.read(p, name)
     except PermissionError as exc:
         raise BilingualError("permission denied", name, "check the file's permissions") from exc
