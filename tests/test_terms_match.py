@@ -156,3 +156,23 @@ def test_random_cjk_is_linear(tmp_path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "random" / "random.aligned.jsonl").exists()
+
+
+def test_villages_listed_before_their_generic(tools) -> None:
+    """Places without a suffix of their own, listed before one shared generic, are names."""
+    from bilingual.terms.names import listed_places
+
+    text = "同样的场景出现在小元、夏庄、南韩泉等其他村党员微信群。"
+    found = {n.zh: n.en for n in listed_places(text, {"村": "Village"})}
+    assert found == {"小元": "Xiaoyuan", "夏庄": "Xiazhuang", "南韩泉": "Nanhanquan"}
+    assert listed_places("党员、干部和群众共同参与。", {}) == []
+    segment = load_article_text(text).segments[0]
+    annotate([segment], tools)
+    assert found.items() <= {t.zh: t.en for t in segment.terms if t.source == "auto"}.items()
+
+
+def load_article_text(text: str):
+    from bilingual.ingest.article import build_article
+    from bilingual.ingest.reading import Source
+
+    return build_article(Source("t.txt", "t", text, "utf-8", "txt"))

@@ -168,6 +168,30 @@ def _split_run(run: str) -> list[str]:
     return out
 
 
+# "小元、夏庄、南韩泉等其他村": villages (towns...) named in a list whose generic comes once,
+# after it. Each name is romanised alone ("Xiaoyuan, Xiazhuang, Nanhanquan and other
+# villages"): the generic belongs to the English of the whole list, not to each name.
+_LISTED = re.compile(
+    rf"((?:[{IDEOGRAPHS}]{{2,3}}、)+[{IDEOGRAPHS}]{{2,3}})(?:等|和)(?:其他|其余|多个|几个|\d+个)?"
+    r"(?:行政村|自然村|村|镇|乡|社区|街道)")
+
+
+def listed_places(text: str, suffixes: dict[str, str]) -> list[Name]:
+    names = []
+    for m in _LISTED.finditer(text):
+        at = m.start(1)
+        items = m.group(1).split("、")
+        # the match may have begun a character early ("在小元"): a name starts after that
+        while len(items[0]) > 2 and items[0][0] in FUNCTION_CHARS:
+            items[0], at = items[0][1:], at + 1
+        for item in items:
+            if item not in NOT_PLACES and item[0] not in FUNCTION_CHARS:
+                names.append(Name(item, romanize_place(item, suffixes), at, at + len(item),
+                                  "place"))
+            at += len(item) + 1
+    return names
+
+
 def _is_surname_start(text: str, strict: bool = False) -> bool:
     if text.startswith(COMPOUND_SURNAMES):
         return True
@@ -243,7 +267,10 @@ class NameFinder:
         return tokens
 
     def find_places(self, text: str) -> list[Name]:
-        return self._places(text, self._tokens(text))
+        found = self._places(text, self._tokens(text))
+        listed = [n for n in listed_places(text, self.suffixes)
+                  if all(n.end <= f.start or n.start >= f.end for f in found)]
+        return sorted(found + listed, key=lambda n: n.start)
 
     def find_people(self, text: str, taken: list[tuple[int, int]]) -> list[Name]:
         """People in `text` outside the spans in `taken`, without overlaps among themselves."""
