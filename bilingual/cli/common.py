@@ -49,7 +49,8 @@ def invocation() -> str:
     import os
     import shutil
 
-    typed = sys.argv[0] if sys.argv and os.sep in sys.argv[0] else ""
+    typed = sys.argv[0] if sys.argv and os.sep in sys.argv[0] \
+        and os.path.basename(sys.argv[0]) == "bilingual" else ""  # not python -m, not a test
     on_path = shutil.which("bilingual")
     if not typed or (on_path and os.path.realpath(on_path) == os.path.realpath(typed)):
         return "bilingual"

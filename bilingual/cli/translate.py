@@ -22,7 +22,7 @@ from bilingual.render.formats import FORMATS
 
 if TYPE_CHECKING:
     from bilingual.engines.base import Engine
-    from bilingual.run.executor import BatchOptions
+    from bilingual.run.executor import BatchOptions, Tools
     from bilingual.run.inputs import Item
     from bilingual.tm import TranslationMemory
 
@@ -91,7 +91,7 @@ def translate(
         from bilingual.errors import BilingualError
         from bilingual.ingest.reading import set_max_size
         from bilingual.render.formats import parse_formats
-        from bilingual.run.executor import BatchOptions
+        from bilingual.run.executor import BatchOptions, load_tools
         from bilingual.run.inputs import check_paths, collect_inputs, plan, unreadable
         from bilingual.run.lock import output_lock, probe_output, remove_unused
 
@@ -99,7 +99,12 @@ def translate(
         chosen = parse_formats(formats)
         check_paths(paths)
         items = plan(collect_inputs(paths, out))
-        # everything that can be refused is refused before the model loads
+        options = BatchOptions(out=out, formats=chosen, zh_script=zh_script, force=force,
+                               jobs=jobs, glossaries=[str(g) for g in glossary or []],
+                               default_glossary=not no_default_glossary, names=not no_names)
+        # everything that can be refused is refused before the model loads and before
+        # anything is written: a glossary `glossary check` would refuse, then the output folder
+        tools = load_tools(options.glossaries, options.default_glossary, options.names)
         created = probe_output(out)
         bad = unreadable(items)
         for _, why in bad:
@@ -110,9 +115,6 @@ def translate(
             echo("bilingual: note: no zh→en model installed; writing a translation kit "
                  "(--engine none). " + as_typed("Install one with `bilingual models install`."),
                  err=True)
-        options = BatchOptions(out=out, formats=chosen, zh_script=zh_script, force=force,
-                               jobs=jobs, glossaries=[str(g) for g in glossary or []],
-                               default_glossary=not no_default_glossary, names=not no_names)
         with output_lock(out):
             try:
                 tm = open_tm(tm_path, no_tm)
@@ -126,20 +128,21 @@ def translate(
                 echo(f"bilingual: interrupted while loading: 0 of {len(items)} articles done "
                      "(run the same command again)", err=True)
                 raise typer.Exit(EXIT_INTERRUPTED) from None
-            failed = _run(items, mt, tm, options, quiet) if items else True
+            failed = _run(items, mt, tm, options, tools, quiet) if items else True
         if failed or bad:
             raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _run(items: list[Item], mt: Engine, tm: TranslationMemory | None, options: BatchOptions,
-         quiet: bool) -> bool:
+         tools: Tools, quiet: bool) -> bool:
     """The batch, its run.json and summary; True when an article failed."""
     from bilingual.run.executor import Interrupted, run_batch, write_run_json
     from bilingual.run.progress import Reporter, summary_lines
 
     reporter = Reporter(len(items), quiet)
     try:
-        result = run_batch(items, mt, tm, options, reporter.update, on_stage=reporter.stage)
+        result = run_batch(items, mt, tm, options, reporter.update, tools=tools,
+                           on_stage=reporter.stage)
     except Interrupted as exc:
         reporter.close()
         echo(f"bilingual: {exc}", err=True)
