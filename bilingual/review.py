@@ -56,7 +56,7 @@ class ReviewResult:
 
     def problems(self) -> list[str]:
         out = [f"{i}: the Chinese or its hash changed; not applied" for i in self.mismatched]
-        out += [f"{i} ({at}): the ID appears in several rows that differ; none applied"
+        out += [f"{i} ({at}): duplicated ID: it stands in several rows that differ; none applied"
                 for i, at in self.conflicting]
         out += [f"{i} ({at}): Status {line!r} not understood; write 'approved' to approve"
                 for i, at, line in self.unread]

@@ -291,9 +291,9 @@ def test_hostile_tables(translated: Path, tmp_path: Path) -> None:
     document.save(str(reviewed))
 
     said = import_cli(reviewed, translated)
-    assert "p1.s1 (row 2): the ID appears in several rows that differ; none applied" in said
-    assert "p1.s1 (row 30): the ID appears in several rows that differ; none applied" in said
-    assert "p1.s1 (table 2 row 30): the ID appears" in said
+    assert "p1.s1 (row 2): duplicated ID: it stands in several rows that differ; none applied" in said
+    assert "p1.s1 (row 30): duplicated ID: it stands in several rows that differ; none applied" in said
+    assert "p1.s1 (table 2 row 30): duplicated ID" in said
     assert "p5.s2: the Chinese or its hash changed; not applied" in said
     assert "deleted" not in said.replace("0 deleted rows", "")
     assert "added" not in said.replace("0 added", "")

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bilingual.chars import CJK_PUNCT, IDEOGRAPHS, has_ideograph
 from bilingual.errors import BilingualError
@@ -81,10 +82,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
                     name,
                     "re-save the file as UTF-8",
                 ) from exc
-    try:
-        text: str | None = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
+    text = _utf8_with_few_errors(data)
     # A few NULs in Chinese UTF-8 (a bad copy, a broken editor) are cleaned later like any
     # control character. UTF-16/32 without a mark has NULs too, and is almost never UTF-8.
     nuls = data.count(b"\x00")
@@ -110,6 +108,20 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             "re-save the file as UTF-8",
         )
     return str(best), best.encoding
+
+
+def _utf8_with_few_errors(data: bytes) -> str | None:
+    """UTF-8, where it is UTF-8. A handful of invalid sequences in an otherwise valid file
+    (a truncated copy, one encoded surrogate) are kept as lone surrogates, which reading
+    then removes and reports like control characters; a GB or Big5 file fails everywhere."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", "surrogateescape")
+    bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
+    chinese = sum(1 for c in text if has_ideograph(c))
+    return text if bad <= max(3, len(data) // 1000) and chinese >= 10 * bad else None
 
 
 def _decode_wide(data: bytes, has_nul: bool) -> tuple[str, str] | None:
@@ -161,12 +173,32 @@ def read_docx(path: Path, name: str) -> str:
     from docx import Document
 
     try:
-        return "\n".join(p.text for p in Document(str(path)).paragraphs)
+        return "\n".join(_docx_lines(Document(str(path))))
     except Exception as exc:  # python-docx raises many types for broken or foreign packages
         raise BilingualError(
             f"is not a readable .docx file ({type(exc).__name__})", name,
             "open and re-save it in Word or LibreOffice"
         ) from exc
+
+
+def _docx_lines(document: Any) -> list[str]:
+    """Paragraphs in document order, including those inside tables (layout tables hold whole
+    articles in some newsroom templates): each cell's paragraphs once, row by row."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif isinstance(block, Table):
+            seen: set[int] = set()
+            for row in block.rows:
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:  # merged cells repeat the same element
+                        seen.add(id(cell._tc))
+                        lines.extend(_docx_lines(cell))
+    return lines
 
 
 def _read_text(path: Path, name: str) -> tuple[str, str]:
@@ -260,6 +292,8 @@ def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
         raise BilingualError("no such file", name, "check the path")
     if p.is_dir():
         raise BilingualError("is a directory, not a file", name, "give an article file")
+    if not p.is_file():  # a FIFO would block, a device (/dev/zero) would never end
+        raise BilingualError("is not a regular file", name, "give an article file")
     fmt = input_format(p)
     try:
         _check_size(p.stat().st_size, name)

@@ -131,6 +131,11 @@ def unreadable(items: list[Item]) -> list[tuple[Item, str]]:
     for item in items:
         if isinstance(item.path, str):
             continue  # standard input or a web address: read when its turn comes
+        if item.path.exists() and not item.path.is_file() and not item.path.is_dir():
+            # opening a FIFO blocks and a device never ends: refused here, unopened
+            bad.append((item, f"{safe_text(str(item.path))}: is not a regular file "
+                              "(give an article file)"))
+            continue
         try:
             with item.path.open("rb") as handle:
                 handle.read(1)

@@ -16,8 +16,7 @@ SENTENCES = {
 
 
 @pytest.mark.parametrize("kind", [
-    pytest.param(k, marks=pytest.mark.xfail(strict=True, reason="issue 10: a body paragraph "
-                 "holding a site-chrome word is classed boilerplate and left untranslated"))
+    k
     for k in SENTENCES])
 def test_chrome_word_mid_sentence_kept(cli, tmp_path, kind):
     sentence = SENTENCES[kind]

@@ -17,9 +17,6 @@ from .conftest import (
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 16: a second run's start-up clean-up deletes "
-                                       "the first run's in-flight *.part files: "
-                                       "FileNotFoundError traceback")
 def test_two_runs_same_output_at_once(cli, tmp_path, record):
     """Runs on the same folder and TM at once (three, started together, --force so all write
     every article). The race is timing-dependent, so up to 6 rounds; the first crash fails."""

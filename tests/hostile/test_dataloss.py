@@ -25,8 +25,6 @@ def _seed_tm(cli, tmp_path, article):
     return tm
 
 
-@pytest.mark.xfail(strict=True, reason="new: `tm export -o TM --tm TM` replaces the translation "
-                                       "memory with its own export (data loss)")
 @pytest.mark.parametrize("fmt", ["tsv", "tmx"])
 def test_tm_export_onto_the_tm_refused(cli, tmp_path, article, fmt):
     tm = _seed_tm(cli, tmp_path, article)
@@ -39,8 +37,6 @@ def test_tm_export_onto_the_tm_refused(cli, tmp_path, article, fmt):
     assert_one_line_error(result, whole_stderr=True)
 
 
-@pytest.mark.xfail(strict=True, reason="new: `segment ARTICLE -o ARTICLE` overwrites the "
-                                       "article with its segmentation (data loss)")
 @pytest.mark.parametrize("fmt", ["text", "jsonl"])
 def test_segment_onto_its_input_refused(cli, article, fmt):
     before = article.read_bytes()
@@ -49,8 +45,6 @@ def test_segment_onto_its_input_refused(cli, article, fmt):
     assert_one_line_error(result, whole_stderr=True)
 
 
-@pytest.mark.xfail(strict=True, reason="new: `glossary export -g G -o G` rewrites the user's "
-                                       "glossary with the merged default glossary")
 def test_glossary_export_onto_its_input_refused(cli, tmp_path):
     glossary = tmp_path / "mine.tsv"
     glossary.write_text("zh\ten\n党员先锋岗\tParty vanguard post\n", encoding="utf-8")
@@ -71,7 +65,6 @@ def test_tm_option_on_a_text_file_left_alone(cli, tmp_path, article):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="new: a FIFO given as the article blocks forever")
 def test_fifo_article_does_not_hang(cli, tmp_path):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
@@ -88,8 +81,6 @@ def _limit_memory() -> None:  # runs in the child: keep a runaway read from eati
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-@pytest.mark.xfail(strict=True, reason="new: /dev/zero as the article is read until memory "
-                                       "runs out (MemoryError traceback under a 2 GB limit)")
 @pytest.mark.parametrize("command", ["translate", "segment"])
 def test_endless_device_article_refused(cli, tmp_path, command):
     args = ["translate", "/dev/zero", "-o", str(tmp_path / "out"), "--engine", "none",

@@ -30,8 +30,7 @@ def test_sanity_good_server(cli, tmp_path, article):
 
 
 @pytest.mark.parametrize("mode", [
-    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason="issue 16: malformed "
-                 "alternatives leave segments with empty English"))
+    m
     for m in ["alternatives-oops", "alternatives-short"]])
 def test_bad_alternatives_beside_good_text(cli, tmp_path, article, mode):
     """`alternatives` malformed next to a correct translatedText: the translatedText is used,
@@ -50,8 +49,6 @@ def test_bad_alternatives_beside_good_text(cli, tmp_path, article, mode):
             assert r["zh_simplified"][-3:] in r["en"] or r["en"].endswith(")"), r
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: U+0001 in the engine's answer crashes the "
-                                       "DOCX writer (ValueError traceback, exit 1)")
 def test_control_chars_in_answer(cli, tmp_path, article):
     with fakelt.serve("u0001") as (url, _):
         result = lt(cli, article, tmp_path / "out", url, "--no-tm")
@@ -75,8 +72,6 @@ def _empty_run(cli, tmp_path, article):
     return rows, second, n_second
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: empty engine answers become status 'mt' with "
-                                       "only a QA 'empty' flag, no engine-error")
 def test_empty_answers_flagged_engine_error(cli, tmp_path, article):
     rows, _, _ = _empty_run(cli, tmp_path, article)
     wanted = [r for r in rows if r["translate"]]
@@ -85,28 +80,13 @@ def test_empty_answers_flagged_engine_error(cli, tmp_path, article):
     assert all(r["status"] != "mt" for r in wanted)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: an article whose engine answered '' is "
-                                       "stamped done; the rerun skips it")
 def test_empty_answers_rerun_retranslates(cli, tmp_path, article):
     _, second, n_second = _empty_run(cli, tmp_path, article)
     assert "up to date" not in second.stderr and n_second > 0, second
 
 
-MALFORMED_XFAIL = {
-    "non-json": "issue 16: non-JSON body: JSONDecodeError traceback",
-    "html-200": "issue 16: HTML page with 200: JSONDecodeError traceback",
-    "languages-dict": "issue 16: /languages as a dict: AttributeError traceback",
-    "nulls": "issue 16: null translatedText: TypeError traceback",
-    "integers": "issue 16: integer translatedText: TypeError traceback",
-    "top-level-list": "issue 16: top-level list: AttributeError traceback",
-}
-
-
-@pytest.mark.parametrize("mode", [
-    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=MALFORMED_XFAIL[m]))
-    if m in MALFORMED_XFAIL else m
-    for m in ["non-json", "html-200", "languages-dict", "nulls", "integers", "top-level-list",
-              "fewer"]])
+@pytest.mark.parametrize("mode", ["non-json", "html-200", "languages-dict", "nulls",
+                                  "integers", "top-level-list", "fewer"])
 def test_malformed_server_answer_one_line_error(cli, tmp_path, article, mode):
     out = tmp_path / "out"
     with fakelt.serve(mode) as (url, _):
@@ -117,8 +97,6 @@ def test_malformed_server_answer_one_line_error(cli, tmp_path, article, mode):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 16: no client deadline option; a trickling "
-                                       "server holds the run for minutes (120 s per read)")
 def test_trickling_server_bounded(cli, tmp_path, article):
     with fakelt.serve("trickle") as (url, _):
         try:

@@ -74,22 +74,7 @@ HOSTILE = {
     "top-folder-dot": dot_top,
 }
 
-XFAIL = {
-    "metadata-list": "issue 16: metadata.json not an object: AttributeError traceback",
-    "metadata-string": "issue 16: metadata.json not an object: AttributeError traceback",
-    "metadata-null": "issue 16: metadata.json not an object: AttributeError traceback",
-    "corrupt-deflate": "issue 16: damaged deflate stream: zlib/BadZipFile traceback",
-    "zipcrypto": "issue 16: encrypted package: RuntimeError traceback",
-    "top-folder-dot": "issue 16: '.'-folder package: 'installed but cannot be loaded', and the hidden folder is left in the packages dir",
-}
-
-
-def _params(names):
-    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n]))
-            if n in XFAIL else n for n in names]
-
-
-@pytest.mark.parametrize("kind", _params(HOSTILE))
+@pytest.mark.parametrize("kind", list(HOSTILE))
 def test_hostile_package_refused_or_safe(cli, tmp_path, tiny_package_file, kind):
     """One-line error, or (for symlinks) a safe install; nothing outside the packages folder,
     no staging folder left behind."""
@@ -111,9 +96,8 @@ def test_hostile_package_refused_or_safe(cli, tmp_path, tiny_package_file, kind)
 
 
 @pytest.mark.parametrize("kind", [
-    *_params(["corrupt-deflate", "zipcrypto", "metadata-list"]),
-    pytest.param("random-model-bin", marks=pytest.mark.xfail(
-        strict=True, reason="issue 16: a broken package replaces the working one (data loss)"))])
+    "corrupt-deflate", "zipcrypto", "metadata-list",
+    "random-model-bin"])
 def test_broken_package_keeps_working_install(installed_tiny_cli, tmp_path, tiny_package_file,
                                               article, kind):
     cli = installed_tiny_cli

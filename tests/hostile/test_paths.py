@@ -32,8 +32,6 @@ def _folder_for_variant(out, i):
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: b/same.txt gets 'same-2', then "
-                                       "same-2.txt overwrites it (b's outputs lost)")
 def test_same_stems_distinct_and_stable(cli, tmp_path):
     src = tmp_path / "in"
     for i, rel in enumerate(["a/same.txt", "b/same.txt", "same-2.txt"]):
@@ -51,8 +49,7 @@ def test_same_stems_distinct_and_stable(cli, tmp_path):
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param("...txt", marks=pytest.mark.xfail(strict=True, reason="issue 10: '...txt' has "
-                 "stem '..': outputs land in the parent of -o")),
+    "...txt",
     "..txt", ". .txt"])
 def test_dotty_names_stay_inside_output(cli, tmp_path, name):
     src = tmp_path / "in" / name
@@ -76,16 +73,7 @@ NAMES = {
 }
 
 
-NAME_XFAIL = {
-    "invalid-utf8-byte": "issue 10: undecodable file name: UnicodeEncodeError traceback",
-    "escape-sequence": "issue 10: control char in the file name crashes the DOCX writer",
-    "tab-and-bell": "issue 10: control char in the file name crashes the DOCX writer",
-}
-
-
-@pytest.mark.parametrize("kind", [
-    pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=NAME_XFAIL[k]))
-    if k in NAME_XFAIL else k for k in NAMES])
+@pytest.mark.parametrize("kind", list(NAMES))
 def test_odd_file_names_handled(cli, tmp_path, kind):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -104,8 +92,7 @@ def test_odd_file_names_handled(cli, tmp_path, kind):
 
 
 @pytest.mark.parametrize("kind", [
-    pytest.param(k, marks=pytest.mark.xfail(strict=True, reason="new: raw control characters "
-                 "of a file name are printed to the terminal (summary, log)"))
+    k
     for k in ["escape-sequence", "tab-and-bell"]])
 def test_control_chars_in_names_not_echoed_raw(cli, tmp_path, kind):
     """A file name is untrusted: raw ESC/BEL must not reach the terminal (log, summary)."""
@@ -138,8 +125,7 @@ def _output_unwritable(tmp_path):
 
 
 @pytest.mark.parametrize("kind", [
-    pytest.param(k, marks=pytest.mark.xfail(strict=True, reason="issue 10: unusable -o: "
-                 "traceback after the MT work"))
+    k
     for k in ["existing-file", "unwritable-folder"]])
 def test_bad_output_folder_fails_before_mt(cli, tmp_path, article, kind):
     out = (_output_is_file if kind == "existing-file" else _output_unwritable)(tmp_path)
@@ -161,9 +147,6 @@ def test_segment_output_is_a_directory(cli, tmp_path, article):
     assert_one_line_error(result, whole_stderr=True)
 
 
-@pytest.mark.xfail(strict=True, reason="new: adding a same-stem file renumbers the existing "
-                                       "output folders (a.txt moves from a-2 to a-3; a-2 is "
-                                       "overwritten by another article)")
 def test_adding_same_stem_file_keeps_existing_folders(cli, tmp_path):
     src = tmp_path / "in"
     src.mkdir()

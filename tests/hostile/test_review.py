@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import FAST, Snapshot, assert_no_crash, assert_one_line_error, jsonl_rows
 
-HEADER = ("ID", "Chinese", "English (MT)", "English (review)", "Comment", "Status")
+HEADER = ("ID", "Chinese", "English (MT)", "English (review)", "Comment", "Status", "QA")
 
 
 @pytest.fixture
@@ -65,17 +65,7 @@ COMMENTS = {
     "stem-empty": lambda tmp: '{"format": 1, "stem": ""}',
 }
 
-COMMENT_XFAIL = {
-    "json-list": "issue 10: core-properties comment a JSON list: TypeError traceback",
-    "integer": "issue 10: core-properties comment an integer: TypeError traceback",
-    "stem-integer": "issue 10: stem an integer: TypeError traceback",
-    "stem-null": "issue 10: stem null: TypeError traceback",
-}
-
-
-@pytest.mark.parametrize("kind", [
-    pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=COMMENT_XFAIL[k]))
-    if k in COMMENT_XFAIL else k for k in COMMENTS])
+@pytest.mark.parametrize("kind", list(COMMENTS))
 def test_hostile_core_properties_comment(cli, tmp_path, review, kind):
     out, reviewed = review
     _set_comment(reviewed, COMMENTS[kind](tmp_path))
@@ -86,10 +76,8 @@ def test_hostile_core_properties_comment(cli, tmp_path, review, kind):
 
 
 @pytest.mark.parametrize("kind", [
-    pytest.param("absolute-stem", marks=pytest.mark.xfail(strict=True, reason="issue 10: an "
-                 "absolute stem in the DOCX makes review import write outside -o")),
-    pytest.param("dotdot-stem", marks=pytest.mark.xfail(strict=True, reason="issue 10: a '../' "
-                 "stem in the DOCX makes review import write outside -o")),
+    "absolute-stem",
+    "dotdot-stem",
 ])
 def test_stem_escaping_output_folder(cli, tmp_path, review, kind):
     """The comment's stem points at another output (planted beside -o): import must refuse,
@@ -113,8 +101,6 @@ def test_stem_escaping_output_folder(cli, tmp_path, review, kind):
     assert_one_line_error(result, whole_stderr=True)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: a duplicated row with another English is "
-                                       "applied silently (last one wins)")
 def test_duplicated_row_reported_not_applied(cli, review):
     out, reviewed = review
     seg = _first_body_id(out)
@@ -139,8 +125,6 @@ def test_duplicated_row_reported_not_applied(cli, review):
     assert en[seg] not in ("English A.", "English B."), en[seg]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: ID cell with a blank second line: "
-                                       "IndexError traceback")
 def test_id_cell_second_line_space(cli, review):
     out, reviewed = review
     seg = _first_body_id(out)
@@ -158,8 +142,6 @@ def test_id_cell_second_line_space(cli, review):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: rows in a second table (a split table) are "
-                                       "reported deleted")
 def test_second_table_rows_not_deleted(cli, review):
     out, reviewed = review
     document = _doc(reviewed)

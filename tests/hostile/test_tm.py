@@ -56,8 +56,7 @@ def damage(tm, where: str) -> None:
     assert tm.read_bytes()[:16] == b"SQLite format 3\x00"
 
 
-CORRUPT = ["page1-body", pytest.param("later-pages", marks=pytest.mark.xfail(
-    strict=True, reason="issue 16: damaged TM pages: DatabaseError traceback"))]
+CORRUPT = ["page1-body", "later-pages"]
 
 
 @pytest.mark.parametrize("where", CORRUPT)
@@ -114,10 +113,8 @@ def test_readonly_tm_warns_and_works_or_fails_before_mt(cli, tmp_path, article, 
 
 
 @pytest.mark.parametrize("command", [
-    pytest.param(("tm", "stats"), marks=pytest.mark.xfail(
-        strict=True, reason="issue 16: tm stats creates the missing TM file")),
-    pytest.param(("tm", "export"), marks=pytest.mark.xfail(
-        strict=True, reason="issue 16: tm export creates the missing TM file")),
+    ("tm", "stats"),
+    ("tm", "export"),
 ], ids=["stats", "export"])
 def test_missing_tm_not_created(cli, tmp_path, command):
     missing = tmp_path / "missing.sqlite"
