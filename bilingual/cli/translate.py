@@ -55,7 +55,8 @@ Model = Annotated[str | None, typer.Option(
 Concurrency = Annotated[int, typer.Option(min=1, metavar="N",
                                           help="Requests in flight (openai).")]
 Timeout = Annotated[float, typer.Option(min=1, metavar="SECONDS",
-                                        help="Per request (openai).")]
+                                        help="Seconds per request, a total deadline "
+                                        "(openai, libretranslate).")]
 NoTm = Annotated[bool, typer.Option("--no-tm", help="Neither read nor write a TM.")]
 ZhScript = Annotated[ScriptChoice, typer.Option(
     "--zh-script", help="Script of the Chinese shown (auto: as the input).")]

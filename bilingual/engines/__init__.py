@@ -28,7 +28,7 @@ class EngineOptions:
     # argos: which installed zh→en package (None: the one in use); openai: the server's model
     model: str | None = None
     concurrency: int = 4  # openai: requests in flight
-    timeout: float = 120.0  # openai: seconds per request
+    timeout: float = 120.0  # openai, libretranslate: seconds per request (a total deadline)
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def _argos(options: EngineOptions) -> Engine:
 def _libretranslate(options: EngineOptions) -> Engine:
     from bilingual.engines.libretranslate import LibreTranslateEngine
 
-    engine = LibreTranslateEngine(options.url or "", options.api_key)
+    engine = LibreTranslateEngine(options.url or "", options.api_key, timeout=options.timeout)
     engine.connect()  # one clear error before any article is read
     return engine
 

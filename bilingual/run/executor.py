@@ -214,6 +214,7 @@ def flag_empty_answers(articles: list[Article], engine: Engine) -> None:
                     and not any(f.check == "engine-error" for f in seg.flags):
                 seg.flags.append(Finding("engine-error", "the engine returned no translation",
                                          "error", seg.id))
+                seg.state, seg.origin = "new", None  # nothing to review: not a translation
 
 
 def _prepare_task(args: tuple[Item, _Prepare]) -> Article | Outcome:
