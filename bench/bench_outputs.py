@@ -7,25 +7,14 @@ them with their targets (below 1 is within target).
 from __future__ import annotations
 
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import big_article, report, sample_article
+from bench.common import best_of, big_article, report, sample_article
 
 DOCX_TARGET_S = 0.5
 ALL_TARGET_S = 1.0
 IMPORT_TARGET_S = 1.0
 IMPORT_ROWS = 500
-
-
-def _best(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _ratio(name: str, seconds: float, target: float) -> None:
@@ -62,12 +51,12 @@ def main() -> None:
     render_docx(article, info)  # warm-up: python-docx's imports
     rows = sum(1 for s in article.segments if s.translate)
     _ratio(f"DOCX rendering, {sample_article().name} ({rows} rows)",
-           _best(lambda: render_docx(article, info)), DOCX_TARGET_S)
+           best_of(lambda: render_docx(article, info)), DOCX_TARGET_S)
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         _ratio(f"all {len(FORMATS)} outputs of one article (QA included, MT excluded)",
-               _best(lambda: write_outputs(article, out, info, run_qa(article.segments),
+               best_of(lambda: write_outputs(article, out, info, run_qa(article.segments),
                                            list(FORMATS))), ALL_TARGET_S)
 
         big = build_article(Source("big.txt", "big", big_article(80_000), "utf-8", "txt"))
@@ -77,10 +66,10 @@ def main() -> None:
         reviewed = out / "reviewed.docx"
         reviewed.write_bytes((out / "big" / "big.bilingual.docx").read_bytes())
         n_rows = len(read_review_docx(reviewed)[1])
-        _ratio(f"reading a {n_rows}-row review DOCX", _best(lambda: read_review_docx(reviewed)),
+        _ratio(f"reading a {n_rows}-row review DOCX", best_of(lambda: read_review_docx(reviewed)),
                IMPORT_TARGET_S)
         _ratio(f"review import of a {n_rows}-row DOCX (rows matched, QA, all outputs "
-               "regenerated)", _best(lambda: import_review(reviewed, out, None, force=True)),
+               "regenerated)", best_of(lambda: import_review(reviewed, out, None, force=True)),
                IMPORT_TARGET_S)
 
 

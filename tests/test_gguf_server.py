@@ -2,16 +2,12 @@
 the tiny random GGUF model that `bilingual.testing.gguf` builds: what the LLM engine relies on.
 
 The server lives in its own venv, `.venv-llama` at the repository root (llama-cpp-python is
-built from source there: see LLAMA_NOTES.md); without it these tests are skipped.
+built from source there by `make`); without it these tests are skipped.
 """
 
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,34 +16,15 @@ from pathlib import Path
 import pytest
 
 from bilingual.engines.prompt import json_object_grammar
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-LLAMA_VENV = REPO_ROOT / ".venv-llama"
-LLAMA_PYTHON = LLAMA_VENV / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-
-
-
-def _missing_server() -> str | None:
-    if not LLAMA_PYTHON.exists():
-        return f"{LLAMA_PYTHON} is absent"
-    if not any(LLAMA_VENV.glob("lib*/python*/site-packages/llama_cpp/server/__main__.py")):
-        return f"llama-cpp-python[server] is not installed in {LLAMA_VENV}"
-    return None
-
+from bilingual.testing.llama_server import llama_server as serve
+from bilingual.testing.llama_server import missing_server
 
 pytestmark = pytest.mark.skipif(
-    _missing_server() is not None,
-    reason=f"no llama.cpp server: {_missing_server()} (LLAMA_NOTES.md tells how to build it)",
+    missing_server() is not None,
+    reason=f"no llama.cpp server: {missing_server()} (`make test` builds it)",
 )
 
-START_TIMEOUT = 60.0
 IDS = ["s1", "s2", "s3"]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _request(url: str, body: dict | None = None, timeout: float = 30.0) -> tuple[int, dict]:
@@ -76,38 +53,9 @@ def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def llama_server(tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL (http://127.0.0.1:PORT/v1) of a running server; stopped after the session."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(LLAMA_PYTHON), "-m", "llama_cpp.server", "--model", str(tiny_gguf),
-             "--host", "127.0.0.1", "--port", str(port), "--n_threads", "1"],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama.cpp server exited with {proc.returncode}:\n"
-                            + log_path.read_text("utf-8", "replace")[-3000:])
-            try:
-                if _request(f"{base}/models", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama.cpp server not up after {START_TIMEOUT:.0f} s:\n"
-                            + log_path.read_text("utf-8", "replace")[-3000:])
-            time.sleep(0.1)
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with serve(tiny_gguf, log) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _chat(base: str, **extra: object) -> tuple[int, dict]:

@@ -30,6 +30,12 @@ SPLIT_KINDS = {"body"}
 NO_TRANSLATE_KINDS = {"boilerplate"}
 
 
+def simplified_form(text: str, scripts: ScriptConverter, input_script: str) -> str:
+    """What the glossary, structure rules and MT see: normalised, and Simplified."""
+    text = normalize(text)
+    return scripts.to_simplified(text) if input_script == "traditional" else text
+
+
 def segments_from_blocks(
     blocks: list[Block], scripts: ScriptConverter, input_script: str, zh_script: str
 ) -> list[Segment]:
@@ -37,9 +43,7 @@ def segments_from_blocks(
     for para, block in enumerate(blocks, start=1):
         pieces = split_sentences(block.text) if block.kind in SPLIT_KINDS else [block.text]
         for index, piece in enumerate(pieces, start=1):
-            simplified = normalize(piece)
-            if input_script == "traditional":
-                simplified = scripts.to_simplified(simplified)
+            simplified = simplified_form(piece, scripts, input_script)
             translate = block.kind not in NO_TRANSLATE_KINDS
             if block.kind == "meta" and set(block.meta) <= {"date", "time"}:
                 translate = False  # a bare date line is rendered from its fields
@@ -63,18 +67,14 @@ def article_meta(
 ) -> dict[str, str]:
     meta: dict[str, str] = {}
 
-    def simp(text: str) -> str:
-        text = normalize(text)
-        return scripts.to_simplified(text) if input_script == "traditional" else text
-
     for block in blocks:
         if block.kind == "title" and "title" not in meta:
-            meta["title"] = simp(block.text)
+            meta["title"] = simplified_form(block.text, scripts, input_script)
         elif block.kind == "subtitle" and "subtitle" not in meta:
-            meta["subtitle"] = simp(block.text)
+            meta["subtitle"] = simplified_form(block.text, scripts, input_script)
         elif block.kind in ("meta", "editor", "byline") or block.meta.get("dateline"):
             for key, value in block.meta.items():
-                meta.setdefault(key, simp(value))
+                meta.setdefault(key, simplified_form(value, scripts, input_script))
     return meta
 
 
@@ -94,10 +94,7 @@ def build_article(
         if removals:
             lead = len(raw) - len(raw.lstrip(_STRIP))
             cleaned[number] = [Removal(max(r.at - lead, 0), r.kind) for r in removals]
-        simplified = normalize(text)
-        if input_script == "traditional":
-            simplified = scripts.to_simplified(simplified)
-        lines.append((number, text, simplified))
+        lines.append((number, text, simplified_form(text, scripts, input_script)))
     blocks = classify(lines)
     segments = segments_from_blocks(blocks, scripts, input_script, zh_script)
     _flag_cleaned(segments, cleaned)

@@ -122,8 +122,14 @@ def join_syllables(parts: list[str]) -> str:
     return out[:1].upper() + out[1:]
 
 
+def surname_of(text: str, start: int = 0) -> str:
+    """The surname a name at `start` begins with: a compound one (欧阳) or one character."""
+    return next((s for s in COMPOUND_SURNAMES if text.startswith(s, start)),
+                text[start:start + 1])
+
+
 def romanize_person(name: str) -> str:
-    surname = next((s for s in COMPOUND_SURNAMES if name.startswith(s)), name[:1])
+    surname = surname_of(name)
     given = name[len(surname):]
     family = SURNAME_READINGS.get(surname) or join_syllables(syllables(surname))
     return f"{family} {join_syllables(syllables(given))}".strip() if given else family
@@ -218,8 +224,7 @@ class NameFinder:
         return self.lexicon.freq(word) >= threshold and self.lexicon.tag(word) not in NAME_TAGS
 
     def _plausible_person(self, zh: str) -> bool:
-        surname = next((s for s in COMPOUND_SURNAMES if zh.startswith(s)), zh[:1])
-        given = zh[len(surname):]
+        given = zh[len(surname_of(zh)):]
         if not 1 <= len(given) <= 2 or given in KINSHIP:
             return False
         return not self._common_word(zh[:2], 1000) and not self._common_word(zh)
@@ -312,7 +317,7 @@ class NameFinder:
         return [n for n in names if n.zh not in NOT_PLACES and self._plausible_person(n.zh)]
 
     def _cut_name(self, text: str, start: int) -> Name:
-        surname = next((s for s in COMPOUND_SURNAMES if text.startswith(s, start)), text[start])
+        surname = surname_of(text, start)
         given_end = start + len(surname)
         limit = min(len(text), given_end + 2)
         while given_end < limit and is_ideograph(text[given_end]):

@@ -49,7 +49,7 @@ def _up(base: str) -> bool:
 def llama_server(model: Path, log: Path, start_timeout: float = 60.0) -> Iterator[str]:
     """Base URL (http://127.0.0.1:PORT/v1) of a server running `model` as "tiny"; stopped on
     exit. One thread (`--n_threads 1`): with two, under load, its OpenMP threads wait on each
-    other and answers are 10-40 times slower at the tail (LLAMA_NOTES.md). The context is the
+    other and answers are 10-40 times slower at the tail. The context is the
     model's own (`--n_ctx 0`), so a test model built with a large one takes long requests."""
     port = _free_port()
     with log.open("wb") as sink:
