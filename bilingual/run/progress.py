@@ -106,7 +106,7 @@ def summary_lines(result: BatchResult, engine: Engine, verbose: bool = True) -> 
     stats = result.stats
     if engine.produces_text:
         lines.append(f"engine {engine.describe()}: {plural(stats.engine_sources, 'sentence')} "
-                     f"translated, {stats.from_tm} of {plural(stats.segments, 'segment')} "
+                     f"translated, {stats.from_tm} of {plural(stats.segments, 'translatable segment')} "
                      "from the translation memory; "
                      f"{plural(stats.decode_passes, 'decoding pass', 'decoding passes')}, "
                      f"{stats.decodes_per_sentence():.2f} decodes a sentence"
@@ -118,6 +118,6 @@ def summary_lines(result: BatchResult, engine: Engine, verbose: bool = True) -> 
                          f"prompt + {u.get('completion_tokens', 0)} completion")
     else:
         lines.append(f"engine none: no MT; {stats.segments - stats.from_tm} of "
-                     f"{plural(stats.segments, 'segment')} left for translators, "
+                     f"{plural(stats.segments, 'translatable segment')} left for translators, "
                      f"{stats.from_tm} from the translation memory")
     return lines
