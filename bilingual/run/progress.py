@@ -106,7 +106,8 @@ def summary_lines(result: BatchResult, engine: Engine, verbose: bool = True) -> 
     stats = result.stats
     if engine.produces_text:
         lines.append(f"engine {engine.describe()}: {plural(stats.engine_sources, 'sentence')} "
-                     f"translated, {stats.from_tm} of {plural(stats.segments, 'translatable segment')} "
+                     f"translated, {stats.from_tm} of "
+                     f"{plural(stats.segments, 'translatable segment')} "
                      "from the translation memory; "
                      f"{plural(stats.decode_passes, 'decoding pass', 'decoding passes')}, "
                      f"{stats.decodes_per_sentence():.2f} decodes a sentence"
