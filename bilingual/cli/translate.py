@@ -154,9 +154,14 @@ def _run(items: list[Item], mt: Engine, tm: TranslationMemory | None, options: B
         if tm is not None:
             for warning in tm.close():
                 echo(f"bilingual: warning: {warning}", err=True)
-    write_run_json(result, options.out)
-    for line in summary_lines(result, mt, verbose=not quiet):
-        echo(line)
+    try:
+        write_run_json(result, options.out)
+        for line in summary_lines(result, mt, verbose=not quiet):
+            echo(line)
+    except KeyboardInterrupt:  # every article is already written and stamped
+        echo("bilingual: interrupted after the run had finished: every article is written; "
+             "only the summary was cut short (run.json may be missing)", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     for failed in result.failed:
         echo(f"bilingual: error: {failed.reason}", err=True)
     return bool(result.failed)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bilingual.render.formats import FORMATS
-from bilingual.run.executor import BatchOptions, run_batch
+from bilingual.run.executor import CHUNK, BatchOptions, run_batch
 from bilingual.run.inputs import collect_inputs, plan
 from bilingual.run.stamps import stamp_path
 from bilingual.testing import ScriptedEngine
@@ -27,10 +27,10 @@ from bilingual.testing import ScriptedEngine
 class Slow(ScriptedEngine):
     name = "slow"
     def translate(self, sources):
-        time.sleep(0.4)
+        time.sleep(1.0)
         return super().translate(sources)
     def hypotheses(self, sources, n):
-        time.sleep(0.4)
+        time.sleep(1.0)
         return super().hypotheses(sources, n)
 
 ENGINES["none"] = EngineSpec("none", "slow", lambda options: Slow())
@@ -49,9 +49,13 @@ def inbox(tmp_path: Path, n: int = 8) -> Path:
 
 
 def start(tmp_path: Path, jobs: int) -> tuple[subprocess.Popen, Path]:
+    """A run whose first chunk is stamped and whose later chunks are still to translate:
+    three chunks of articles, so Ctrl-C after the first stamp always lands mid-run (with one
+    chunk the stamps all land together and the signal could arrive after the run ended)."""
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-c", SLOW_CLI, str(inbox(tmp_path)), "-o", str(out), "--no-tm",
+        [sys.executable, "-c", SLOW_CLI, str(inbox(tmp_path, 2 * CHUNK + 8)), "-o", str(out),
+         "--no-tm",
          "--engine", "none", "--jobs", str(jobs), "--formats", "jsonl,en"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -85,6 +89,7 @@ def test_ctrl_c_is_one_line_and_exit_130(jobs: int, tmp_path: Path) -> None:
     assert group_gone(proc.pid)
     done = int(line.split("interrupted: ")[1].split(" of ")[0])
     assert done == len(list(out.glob("*/.*.done")))  # the count said is the count kept
+    assert 0 < done < 2 * CHUNK + 8, line  # stopped mid-run, not after it
     again = subprocess.run(
         [sys.executable, "-c", SLOW_CLI, str(tmp_path / "in"), "-o", str(out), "--no-tm",
          "--engine", "none", "--formats", "jsonl,en", "--quiet"],
@@ -129,3 +134,23 @@ def test_empty_answers_are_engine_errors_and_not_stamped(tmp_path: Path) -> None
     again = run_batch(items, ScriptedEngine(), None, options)  # a rerun retries them
     assert [o.result for o in again.outcomes] == ["done", "done"]
     assert all(stamp_path(out, i.stem).exists() for i in items)
+
+
+def test_ctrl_c_after_the_last_article_is_one_line_and_exit_130(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the summary prints: the articles stand, the user is told so."""
+    from typer.testing import CliRunner
+
+    import bilingual.run.progress
+    from bilingual.cli import app
+
+    def interrupted(*_: object, **__: object) -> list[str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bilingual.run.progress, "summary_lines", interrupted)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["translate", str(inbox(tmp_path, 2)), "-o", str(out),
+                                      "--no-tm", "--engine", "none", "--formats", "en"])
+    assert result.exit_code == 130, result.output
+    assert "interrupted after the run had finished" in result.output
+    assert len(list(out.glob("*/.*.done"))) == 2
