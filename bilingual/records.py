@@ -30,7 +30,7 @@ def _known_fields(cls: Any, data: dict[str, Any], renamed: dict[str, str]) -> di
     return values
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One QA or engine finding about one segment."""
 
@@ -51,7 +51,7 @@ class Finding:
         return cls(check.strip(), message.strip(), segment=segment)
 
 
-@dataclass
+@dataclass(slots=True)
 class Term:
     """A glossary or name match inside a segment; offsets index the segment's original `zh`."""
 
@@ -74,7 +74,7 @@ class Term:
         return cls(**values)
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     id: str  # "p3.s2": paragraph 3, sentence 2 (both 1-based, stable for a given input)
     kind: str  # one of ingest.structure.KINDS

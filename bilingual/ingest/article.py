@@ -36,6 +36,10 @@ def simplified_form(text: str, scripts: ScriptConverter, input_script: str) -> s
     return scripts.to_simplified(text) if input_script == "traditional" else text
 
 
+def _same(form: str, piece: str) -> str:
+    return piece if form == piece else form
+
+
 def segments_from_blocks(
     blocks: list[Block], scripts: ScriptConverter, input_script: str, zh_script: str
 ) -> list[Segment]:
@@ -43,7 +47,10 @@ def segments_from_blocks(
     for para, block in enumerate(blocks, start=1):
         pieces = split_sentences(block.text) if block.kind in SPLIT_KINDS else [block.text]
         for index, piece in enumerate(pieces, start=1):
-            simplified = simplified_form(piece, scripts, input_script)
+            # one string where the forms agree (most articles): a long article holds each
+            # sentence once, not three times
+            simplified = _same(simplified_form(piece, scripts, input_script), piece)
+            display = _same(scripts.display(piece, input_script, zh_script), piece)
             translate = block.kind not in NO_TRANSLATE_KINDS
             if block.kind == "meta" and set(block.meta) <= {"date", "time"}:
                 translate = False  # a bare date line is rendered from its fields
@@ -56,7 +63,7 @@ def segments_from_blocks(
                 zh_simplified=simplified,
                 translate=translate,
                 line=block.line,
-                zh_display=scripts.display(piece, input_script, zh_script),
+                zh_display=display,
                 meta=dict(block.meta) if index == 1 else {},
             ))
     return segments

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from bilingual.chars import IDEOGRAPH_RE
+from bilingual.chars import IDEOGRAPH_RE, XML_ILLEGAL_RE
 from bilingual.errors import BilingualError
 
 META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -259,11 +259,27 @@ def decode_html(data: bytes, name: str, declared: str | None = None) -> tuple[st
     return decode_bytes(data, name)
 
 
+# libxml2 silently drops the characters XML cannot carry, so normalisation would never see
+# them and the reader would never be told the text changed: they cross the parser as
+# characters of Supplementary Private Use Area-A (which news pages do not use) and are
+# turned back afterwards, for `clean_text` to remove and report like any other input.
+_SHELTER = 0xF0000
+_SHELTERED_RE = re.compile("[\U000F0000-\U000FFFFF]")
+
+
+def _shelter(markup: str) -> str:
+    return XML_ILLEGAL_RE.sub(lambda m: chr(_SHELTER + ord(m.group())), markup)
+
+
+def _unshelter(text: str) -> str:
+    return _SHELTERED_RE.sub(lambda m: chr(ord(m.group()) - _SHELTER), text)
+
+
 def read_html_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
     """The article text of a page's bytes, and the encoding it was read in."""
     markup, encoding = decode_html(data, name, declared)
     try:
-        text = EXTRACTORS[EXTRACTOR](markup)
+        text = _unshelter(EXTRACTORS[EXTRACTOR](_shelter(markup)))
     except PageTooDeep as exc:
         raise BilingualError("the page's markup is too deeply nested to read in full", name,
                              "paste the article's text into a .txt file") from exc

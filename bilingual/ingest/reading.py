@@ -192,11 +192,14 @@ def _docx_lines(document: Any) -> list[str]:
         if isinstance(block, Paragraph):
             lines.append(block.text)
         elif isinstance(block, Table):
-            seen: set[int] = set()
+            # merged cells repeat the same element. The elements themselves are kept, not
+            # their id(): lxml makes a new proxy object per access, and a freed proxy's id is
+            # reused, which once dropped whole rows at random.
+            seen: set[Any] = set()
             for row in block.rows:
                 for cell in row.cells:
-                    if id(cell._tc) not in seen:  # merged cells repeat the same element
-                        seen.add(id(cell._tc))
+                    if cell._tc not in seen:
+                        seen.add(cell._tc)
                         lines.extend(_docx_lines(cell))
     return lines
 

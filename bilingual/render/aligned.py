@@ -9,32 +9,37 @@ tools match on the text of the document they open.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bilingual.records import Article, RunInfo, Segment
-from bilingual.render.tmx import TmxUnit, render_tmx, source_lang
-from bilingual.render.tsv import render_csv, render_tsv
+from bilingual.render.tmx import TmxUnit, source_lang, tmx_pieces
+from bilingual.render.tsv import render_csv, tsv_lines
 
 TSV_COLUMNS = ("id", "kind", "zh", "en", "state")
 
 
-def carried(article: Article) -> list[Segment]:
+def carried(article: Article) -> Iterator[Segment]:
     """The rows every aligned format carries."""
-    return [s for s in article.segments if s.translate]
+    return (s for s in article.segments if s.translate)
 
 
-def _rows(article: Article) -> list[tuple[str, ...]]:
-    return [(s.id, s.kind, s.zh, s.en or "", s.state) for s in carried(article)]
+def _rows(article: Article) -> Iterator[tuple[str, ...]]:
+    return ((s.id, s.kind, s.zh, s.en or "", s.state) for s in carried(article))
+
+
+def aligned_tsv_lines(article: Article) -> Iterator[str]:
+    return tsv_lines(TSV_COLUMNS, _rows(article))
 
 
 def render_aligned_tsv(article: Article) -> str:
-    return render_tsv(TSV_COLUMNS, _rows(article))
+    return "".join(aligned_tsv_lines(article))
 
 
 def render_aligned_csv(article: Article) -> bytes:
     return render_csv(TSV_COLUMNS, _rows(article))
 
 
-def render_article_tmx(article: Article, info: RunInfo) -> bytes:
-    units = []
+def _tmx_units(article: Article, info: RunInfo) -> Iterator[TmxUnit]:
     for s in carried(article):
         if not s.en:
             continue
@@ -43,5 +48,12 @@ def render_article_tmx(article: Article, info: RunInfo) -> bytes:
         source = s.zh.strip()
         if s.zh_simplified.strip() != source:
             props["x-normalised"] = s.zh_simplified.strip()
-        units.append(TmxUnit(source, s.en, props, info.generated))
-    return render_tmx(units, info.generated, source_lang(article.script))
+        yield TmxUnit(source, s.en, props, info.generated)
+
+
+def article_tmx_pieces(article: Article, info: RunInfo) -> Iterator[str]:
+    return tmx_pieces(_tmx_units(article, info), info.generated, source_lang(article.script))
+
+
+def render_article_tmx(article: Article, info: RunInfo) -> bytes:
+    return "".join(article_tmx_pieces(article, info)).encode("utf-8")

@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import IO, Any
 
 from bilingual.chars import is_ideograph
 from bilingual.records import Article, RunInfo, Segment, Term
@@ -23,13 +24,13 @@ from bilingual.render.oxml import (
     PLAIN,
     RowXml,
     RunStyle,
-    append_rows,
     append_runs,
     drop_styles_with_effects,
     repeat_as_header,
     run_xml,
     set_cell_fill,
     set_fonts,
+    stream_package,
 )
 from bilingual.render.text import english_date
 from bilingual.render.tmx import source_lang
@@ -284,9 +285,14 @@ def review_rows(article: Article) -> list[Segment]:
     return rows
 
 
-def _review_table(document: Any, rows: list[Segment], colour_of: dict[str, str],
-                  widths: tuple[float, ...]) -> None:
+ROWS_MARK = "bilingual-rows"  # a comment where the body rows are streamed in
+
+
+def _review_table(document: Any, widths: tuple[float, ...]) -> None:
+    """The table with its header row; the body rows are streamed in at `ROWS_MARK` when the
+    package is written, so a long article is never held as one XML tree."""
     from docx.shared import Cm
+    from lxml import etree
 
     table = _table(document, 1, widths)
     header = table.rows[0]
@@ -295,10 +301,16 @@ def _review_table(document: Any, rows: list[Segment], colour_of: dict[str, str],
         cell.width = Cm(width)
         cell.paragraphs[0].add_run(text).bold = True
         set_cell_fill(cell, HEADER_FILL)
+    table._tbl.append(etree.Comment(ROWS_MARK))
+
+
+def _rows_xml(rows: list[Segment], colour_of: dict[str, str],
+              widths: tuple[float, ...]) -> Iterator[str]:
+    from docx.shared import Cm
+
     twips = [int(Cm(w).twips) for w in widths]
     locked = dict.fromkeys((0, 1, 2, 6), LOCKED_FILL)
     greyed = dict.fromkeys(range(len(COLUMNS)), LOCKED_FILL)
-    built = []
     for seg in rows:
         row = RowXml(twips, locked if seg.translate else greyed,
                      top_border=seg.index == 1)  # a thicker rule: a paragraph starts
@@ -306,8 +318,7 @@ def _review_table(document: Any, rows: list[Segment], colour_of: dict[str, str],
             _review_row(row, seg, colour_of)
         else:
             _boilerplate_row(row, seg)
-        built.append(row)
-    append_rows(table, built)
+        yield row.xml()
 
 
 def _glossary_appendix(document: Any, rows: list[Segment], colour_of: dict[str, str]) -> None:
@@ -333,7 +344,17 @@ def _glossary_appendix(document: Any, rows: list[Segment], colour_of: dict[str, 
         cells[2].paragraphs[0].add_run(origin)
 
 
-def render_docx(article: Article, info: RunInfo) -> bytes:
+def _size_hint(rows: list[Segment]) -> int:
+    """Bytes of row XML, over-estimated: markup per row and run, text three times (Chinese,
+    MT, review) at up to three bytes a character."""
+    return sum(4096 + 9 * (len(s.zh) + len(s.en or "") + len(s.en_mt or "")) + 400 * len(s.terms)
+               for s in rows)
+
+
+def write_docx(article: Article, info: RunInfo, handle: IO[bytes]) -> None:
+    """The review DOCX into a seekable binary file. The package around the table is built
+    with python-docx (small); the body rows are written as text straight into the zip, so
+    memory holds one row at a time whatever the article's length."""
     from docx import Document
 
     document = Document()
@@ -346,8 +367,15 @@ def render_docx(article: Article, info: RunInfo) -> bytes:
     _header_block(document, article, info)
     translated = [s for s in rows if s.translate]
     colour_of = _colours(translated)
-    _review_table(document, rows, colour_of, widths)
+    _review_table(document, widths)
     _glossary_appendix(document, translated, colour_of)
+    skeleton = io.BytesIO()
+    document.save(skeleton)
+    stream_package(skeleton, handle, "word/document.xml", f"<!--{ROWS_MARK}-->",
+                   _rows_xml(rows, colour_of, widths), size_hint=_size_hint(rows))
+
+
+def render_docx(article: Article, info: RunInfo) -> bytes:
     buffer = io.BytesIO()
-    document.save(buffer)
+    write_docx(article, info, buffer)
     return buffer.getvalue()

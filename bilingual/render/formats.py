@@ -6,9 +6,9 @@ Renderers are imported when used, so that `bilingual --help` does not load pytho
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from bilingual.errors import BilingualError
 from bilingual.records import Article, Finding, RunInfo
@@ -26,31 +26,36 @@ class RenderContext:
     timings: dict[str, float] = field(default_factory=dict)  # format → seconds to render
 
 
+Rendered = str | bytes | Iterator[str]  # an iterator: text written piece by piece
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
     suffix: str
-    render: Callable[[RenderContext], str | bytes]
+    render: Callable[[RenderContext], Rendered] | None
     help: str
     aliases: tuple[str, ...] = ()
+    # formats too big to hold whole write themselves into a seekable binary file
+    stream: Callable[[RenderContext, IO[bytes]], None] | None = None
 
 
-def _docx(ctx: RenderContext) -> bytes:
-    from bilingual.render.docx import render_docx
+def _docx(ctx: RenderContext, handle: IO[bytes]) -> None:
+    from bilingual.render.docx import write_docx
 
-    return render_docx(ctx.article, ctx.info)
-
-
-def _jsonl(ctx: RenderContext) -> str:
-    from bilingual.render.jsonl import ALIGNED_FIELDS, dumps
-
-    return dumps(ctx.article.segments, ALIGNED_FIELDS)
+    write_docx(ctx.article, ctx.info, handle)
 
 
-def _tsv(ctx: RenderContext) -> str:
-    from bilingual.render.aligned import render_aligned_tsv
+def _jsonl(ctx: RenderContext) -> Iterator[str]:
+    from bilingual.render.jsonl import ALIGNED_FIELDS, lines
 
-    return render_aligned_tsv(ctx.article)
+    return lines(ctx.article.segments, ALIGNED_FIELDS)
+
+
+def _tsv(ctx: RenderContext) -> Iterator[str]:
+    from bilingual.render.aligned import aligned_tsv_lines
+
+    return aligned_tsv_lines(ctx.article)
 
 
 def _csv(ctx: RenderContext) -> bytes:
@@ -59,16 +64,16 @@ def _csv(ctx: RenderContext) -> bytes:
     return render_aligned_csv(ctx.article)
 
 
-def _tmx(ctx: RenderContext) -> bytes:
-    from bilingual.render.aligned import render_article_tmx
+def _tmx(ctx: RenderContext) -> Iterator[str]:
+    from bilingual.render.aligned import article_tmx_pieces
 
-    return render_article_tmx(ctx.article, ctx.info)
+    return article_tmx_pieces(ctx.article, ctx.info)
 
 
-def _xliff(ctx: RenderContext) -> bytes:
-    from bilingual.render.xliff import render_xliff
+def _xliff(ctx: RenderContext) -> Iterator[str]:
+    from bilingual.render.xliff import xliff_pieces
 
-    return render_xliff(ctx.article)
+    return xliff_pieces(ctx.article)
 
 
 def _english(ctx: RenderContext) -> str:
@@ -93,7 +98,8 @@ def _report(ctx: RenderContext) -> str:
 
 # Order matters: the report comes last, so that it can list the files written before it.
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("docx", ".bilingual.docx", _docx, "review table for Word or LibreOffice"),
+    Format("docx", ".bilingual.docx", None, "review table for Word or LibreOffice",
+           stream=_docx),
     Format("jsonl", ".aligned.jsonl", _jsonl, "every segment as a JSON record"),
     Format("tsv", ".aligned.tsv", _tsv, "aligned Chinese/English table for pipelines"),
     Format("csv", ".aligned.csv", _csv, "the same table for spreadsheets (Excel, Calc)"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -30,8 +30,12 @@ def segment_record(seg: Segment, fields: Iterable[str] = SEGMENT_FIELDS) -> dict
     return record
 
 
-def dumps(segments: Iterable[Segment], fields: Iterable[str] = SEGMENT_FIELDS) -> str:
+def lines(segments: Iterable[Segment], fields: Iterable[str] = SEGMENT_FIELDS) -> Iterator[str]:
+    """One line a segment, made as it is written (a long article is never one string)."""
     fields = tuple(fields)
-    return "".join(
-        json.dumps(segment_record(seg, fields), ensure_ascii=False) + "\n" for seg in segments
-    )
+    for seg in segments:
+        yield json.dumps(segment_record(seg, fields), ensure_ascii=False) + "\n"
+
+
+def dumps(segments: Iterable[Segment], fields: Iterable[str] = SEGMENT_FIELDS) -> str:
+    return "".join(lines(segments, fields))

@@ -4,8 +4,9 @@ for, each written where the schema's element order wants it (Word is strict abou
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from bilingual.chars import XML_ILLEGAL_RE
@@ -91,6 +92,7 @@ def drop_styles_with_effects(document: Any) -> None:
 # body rows are written as WordprocessingML text, children in the schema's order, and parsed
 # once into the table.
 
+ZIP64_FROM = 1 << 30  # zipfile refuses to grow a plain member past 2 GB
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _BREAKS = re.compile(r"(\n|\t)")
 
@@ -170,9 +172,30 @@ def _parse(inner: str, wrapper: str) -> Any:
     return etree.fromstring(f'<w:{wrapper} xmlns:w="{W_NS}">{inner}</w:{wrapper}>', parser)
 
 
-def append_rows(table: Any, rows: list[RowXml]) -> None:
-    """The rows at the end of a python-docx table, parsed in one go."""
-    table._tbl.extend(list(_parse("".join(r.xml() for r in rows), "tbl")))
+def stream_package(skeleton: IO[bytes], handle: IO[bytes], part: str, mark: str,
+                   pieces: Iterable[str], size_hint: int = 0) -> None:
+    """Copy the zip package `skeleton` into `handle`, with `pieces` streamed into `part` where
+    its XML has `mark` (the mark itself dropped). Members keep their order ([Content_Types]
+    first, as Word expects), names, times and compression. `size_hint`: a generous guess at
+    the streamed part's size, which must say beforehand whether it needs a zip64 record."""
+    import zipfile
+
+    with zipfile.ZipFile(skeleton) as source, \
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename != part:
+                target.writestr(info, data)
+                continue
+            head, tail = data.decode("utf-8").split(mark, 1)
+            member = zipfile.ZipInfo(info.filename, info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            # a zip64 record only where the part could pass 2 GB: Word wants plain zip
+            with target.open(member, "w", force_zip64=size_hint > ZIP64_FROM) as out:
+                out.write(head.encode("utf-8"))
+                for piece in pieces:
+                    out.write(piece.encode("utf-8"))
+                out.write(tail.encode("utf-8"))
 
 
 def append_runs(paragraph: Any, runs: list[str]) -> None:

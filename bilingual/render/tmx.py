@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -33,7 +33,25 @@ def tmx_date(iso: str) -> str:
     return datetime.fromisoformat(iso).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def render_tmx(units: Iterable[TmxUnit], created: str, src_lang: str = "zh-CN") -> bytes:
+def xml_pieces(root: ET.Element, holder: ET.Element, children: Iterable[ET.Element],
+               level: int, prolog: str = "") -> Iterator[str]:
+    """An XML document as text, its many children made and serialised one at a time, so a
+    long article is never one tree: `root` is serialised around `holder`, which receives
+    `children` (indented for depth `level`)."""
+    mark = "\x00children\x00"  # XML cannot carry NUL, so no text can contain it
+    holder.text = mark
+    ET.indent(root)
+    head, tail = ET.tostring(root, encoding="unicode").split(mark)
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n' + prolog + head + "\n"
+    pad = "  " * level
+    for child in children:
+        ET.indent(child, level=level)
+        child.tail = None
+        yield pad + ET.tostring(child, encoding="unicode") + "\n"
+    yield "  " * (level - 1) + tail + "\n"
+
+
+def tmx_pieces(units: Iterable[TmxUnit], created: str, src_lang: str = "zh-CN") -> Iterator[str]:
     """`created`: the ISO 8601 time the header states (the run's, so outputs are reproducible
     from their records); `src_lang`: the tag of the sources (`source_lang`)."""
     root = ET.Element("tmx", version="1.4")
@@ -43,15 +61,20 @@ def render_tmx(units: Iterable[TmxUnit], created: str, src_lang: str = "zh-CN") 
         "srclang": src_lang, "datatype": "plaintext", "creationdate": tmx_date(created),
     })
     body = ET.SubElement(root, "body")
-    for unit in units:
-        attrs = {"creationdate": tmx_date(unit.created)} if unit.created else {}
-        tu = ET.SubElement(body, "tu", attrs)
-        for name, value in unit.props.items():
-            prop = ET.SubElement(tu, "prop", type=name)
-            prop.text = value
-        for lang, text in ((src_lang, unit.source), (TGT_LANG, unit.target)):
-            tuv = ET.SubElement(tu, "tuv", {"xml:lang": lang})
-            ET.SubElement(tuv, "seg").text = text
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' \
-        b'<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    return xml_pieces(root, body, (_tu(unit, src_lang) for unit in units), 2,
+                      '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n')
+
+
+def _tu(unit: TmxUnit, src_lang: str) -> ET.Element:
+    tu = ET.Element("tu", {"creationdate": tmx_date(unit.created)} if unit.created else {})
+    for name, value in unit.props.items():
+        prop = ET.SubElement(tu, "prop", type=name)
+        prop.text = value
+    for lang, text in ((src_lang, unit.source), (TGT_LANG, unit.target)):
+        tuv = ET.SubElement(tu, "tuv", {"xml:lang": lang})
+        ET.SubElement(tuv, "seg").text = text
+    return tu
+
+
+def render_tmx(units: Iterable[TmxUnit], created: str, src_lang: str = "zh-CN") -> bytes:
+    return "".join(tmx_pieces(units, created, src_lang)).encode("utf-8")

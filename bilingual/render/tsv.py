@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -35,10 +35,14 @@ def unescape(text: str) -> str:
     return "".join(out)
 
 
+def tsv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    yield "\t".join(header) + "\n"
+    for row in rows:
+        yield "\t".join(escape(v) for v in row) + "\n"
+
+
 def render_tsv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    lines = ["\t".join(header)]
-    lines.extend("\t".join(escape(v) for v in row) for row in rows)
-    return "\n".join(lines) + "\n"
+    return "".join(tsv_lines(header, rows))
 
 
 def render_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:

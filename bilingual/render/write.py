@@ -9,9 +9,9 @@ from typing import Any
 
 from bilingual.chars import XML_ILLEGAL_RE
 from bilingual.errors import BilingualError
-from bilingual.fileio import atomic_write_bytes, atomic_write_text
+from bilingual.fileio import atomic_open, atomic_write_bytes, atomic_write_text
 from bilingual.records import Article, Finding, RunInfo
-from bilingual.render.formats import FORMATS, RenderContext
+from bilingual.render.formats import FORMATS, Format, RenderContext
 
 
 def article_dir(out: Path, article: Article) -> Path:
@@ -56,16 +56,40 @@ def check_docx_untouched(out: Path, article: Article) -> None:
             "import it with `bilingual review import`, move it away, or pass --force")
 
 
-def _write_docx(out: Path, article: Article, data: bytes) -> Path:
+def _write_docx(out: Path, article: Article, fmt: Format, ctx: RenderContext) -> str:
     """The new hash is recorded (beside the old one) before the new DOCX becomes visible, so
-    that a run killed between the two renames never leaves our own DOCX looking edited."""
+    that a run killed between the two renames never leaves our own DOCX looking edited.
+    Returns the DOCX's hash."""
+    assert fmt.stream is not None
     target = path_for(out, article, "docx")
-    digest = _sha256(data)
     old = recorded_docx_hashes(out, article)
-    atomic_write_text(_hash_file(out, article), "\n".join(sorted(old | {digest})) + "\n")
-    atomic_write_bytes(target, data)
+    with atomic_open(target, "w+b") as handle:
+        fmt.stream(ctx, handle)
+        handle.flush()
+        handle.seek(0)
+        hasher = hashlib.sha256()
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(block)
+        digest = hasher.hexdigest()
+        atomic_write_text(_hash_file(out, article), "\n".join(sorted(old | {digest})) + "\n")
     atomic_write_text(_hash_file(out, article), digest + "\n")
-    return target
+    return digest
+
+
+def _write(target: Path, fmt: Format, ctx: RenderContext) -> None:
+    if fmt.stream is not None:
+        with atomic_open(target, "wb") as handle:
+            fmt.stream(ctx, handle)
+        return
+    assert fmt.render is not None
+    content = fmt.render(ctx)
+    if isinstance(content, bytes):
+        atomic_write_bytes(target, content)
+    elif isinstance(content, str):
+        atomic_write_text(target, content)
+    else:
+        with atomic_open(target, "w") as handle:
+            handle.writelines(content)
 
 
 def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Finding],
@@ -83,17 +107,13 @@ def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Fin
     written: list[Path] = []
     for fmt in (f for f in FORMATS.values() if f.name in formats):
         start = time.perf_counter()
-        content = fmt.render(ctx)
-        ctx.timings[fmt.name] = round(time.perf_counter() - start, 4)
         target = path_for(out, article, fmt.name)
         if fmt.name == "docx":
-            assert isinstance(content, bytes)
-            _write_docx(out, article, content)
-            ctx.extra.setdefault("outputs", {})["docx_sha256"] = _sha256(content)
-        elif isinstance(content, bytes):
-            atomic_write_bytes(target, content)
+            digest = _write_docx(out, article, fmt, ctx)
+            ctx.extra.setdefault("outputs", {})["docx_sha256"] = digest
         else:
-            atomic_write_text(target, content)
+            _write(target, fmt, ctx)
+        ctx.timings[fmt.name] = round(time.perf_counter() - start, 4)
         written.append(target)
         ctx.written.append(target.name)
     return written

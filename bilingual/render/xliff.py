@@ -10,11 +10,12 @@ text (`source_lang`), and `original` is the input's file name, never its full pa
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import PurePath
 
 from bilingual.records import Article, Finding, Segment
 from bilingual.render.text import shown
-from bilingual.render.tmx import source_lang
+from bilingual.render.tmx import source_lang, xml_pieces
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"  # XLIFF 2.1 keeps the 2.0 core namespace
 STATES = {"new": "initial", "mt": "translated", "reviewed": "reviewed", "approved": "final"}
@@ -39,38 +40,45 @@ def _notes(unit: ET.Element, segments: list[Segment]) -> None:
                               f"{seg.id}: {finding.as_text()}"))
     if not notes:
         return
-    holder = ET.SubElement(unit, f"{{{NS}}}notes")
+    holder = ET.SubElement(unit, "notes")
     for category, priority, text in notes:
         attrs = {"category": category, "appliesTo": "target"}
         if priority:
             attrs["priority"] = priority
-        ET.SubElement(holder, f"{{{NS}}}note", attrs).text = text
+        ET.SubElement(holder, "note", attrs).text = text
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> None:
-    node = ET.SubElement(parent, f"{{{NS}}}{tag}")
+    node = ET.SubElement(parent, tag)
     node.text = text
     if any(c in text for c in "\n\t\r") or text != text.strip(" "):
         node.set(XML_SPACE, "preserve")  # otherwise a CAT tool may collapse the whitespace
 
 
-def render_xliff(article: Article) -> bytes:
-    ET.register_namespace("", NS)
-    root = ET.Element(f"{{{NS}}}xliff", {"version": "2.1", "srcLang": source_lang(article.script),
-                                         "trgLang": "en"})
-    file = ET.SubElement(root, f"{{{NS}}}file", {"id": "f1", "original": file_name(article.path)})
+def _units(article: Article) -> Iterator[ET.Element]:
+    """The units, one at a time. Their tags carry no namespace: they sit inside the root,
+    whose default namespace is XLIFF's."""
     for para in shown(article):
         todo = [s for s in para if s.translate]
         if not todo:
             continue
-        unit = ET.SubElement(file, f"{{{NS}}}unit", {"id": f"p{para[0].para}",
-                                                      "type": f"bilingual:{para[0].kind}"})
+        unit = ET.Element("unit", {"id": f"p{para[0].para}", "type": f"bilingual:{para[0].kind}"})
         _notes(unit, todo)
         for seg in todo:
-            node = ET.SubElement(unit, f"{{{NS}}}segment",
+            node = ET.SubElement(unit, "segment",
                                  {"id": seg.id, "state": STATES.get(seg.state, "initial")})
             _text(node, "source", seg.zh)
             if seg.en:
                 _text(node, "target", seg.en)
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+        yield unit
+
+
+def xliff_pieces(article: Article) -> Iterator[str]:
+    root = ET.Element("xliff", {"xmlns": NS, "version": "2.1",
+                                "srcLang": source_lang(article.script), "trgLang": "en"})
+    file = ET.SubElement(root, "file", {"id": "f1", "original": file_name(article.path)})
+    return xml_pieces(root, file, _units(article), 2)
+
+
+def render_xliff(article: Article) -> bytes:
+    return "".join(xliff_pieces(article)).encode("utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -120,7 +121,8 @@ def load_term_tools(paths: Sequence[str | Path] | None = None, include_default: 
 def _term(segment: Segment, start: int, end: int, en: str, source: str, category: str,
           entry: Entry | None = None, accepted: tuple[str, ...] = ()) -> Term:
     o_start, o_end = original_span(segment.zh, start, end)
-    return Term(zh=segment.zh_simplified[start:end], en=en, start=o_start, end=o_end,
+    # interned: a term recurs all through an article, its text is held once
+    return Term(zh=sys.intern(segment.zh_simplified[start:end]), en=en, start=o_start, end=o_end,
                 source=source, category=category, norm_start=start, norm_end=end,
                 fixed_case=entry.fixed_case if entry else False,
                 accepted=entry.accepted if entry else accepted)

@@ -272,3 +272,21 @@ def test_stdin_over_the_limit(limit_env) -> None:
     limit_env.setenv(MAX_SIZE_ENV, "0.01")
     result = runner.invoke(app, ["segment", "-"], input=ARTICLE * 200)
     assert result.exit_code == 2 and "<stdin>: is over the 0.01 MB limit" in result.output
+
+
+@pytest.mark.parametrize(("case", "insert", "message"), CASES, ids=[c[0] for c in CASES])
+def test_a_saved_page_reports_what_cleaning_removed(tools, tmp_path: Path, case: str,
+                                                     insert: str, message: str) -> None:
+    """The HTML parser would drop what XML cannot carry before cleaning sees it: a page's
+    reader is told as a text file's is."""
+    body = hostile_text(insert).split("\n\n")[1].strip()
+    page = tmp_path / f"{case}.html"
+    page.write_text(f'<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>'
+                    f"<h1>{TITLE}</h1><div><p>{body}</p></div></body></html>", encoding="utf-8")
+    translate_files([page], tmp_path / "out", ScriptedEngine("copy"), None, tools)
+    sentences = BODY.split("。")
+    records = check_outputs(tmp_path / "out" / case,
+                            [TITLE, sentences[0] + "。", sentences[1] + "。"])
+    flags = [f for r in records for f in r["flags"] if f["check"] == "input-cleaned"]
+    assert flags == [{"check": "input-cleaned", "message": f"removed {message}",
+                      "severity": "warning", "segment": "p2.s1"}]
