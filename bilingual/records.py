@@ -13,9 +13,10 @@ from typing import Any, Literal, get_args
 
 SegmentState = Literal["new", "mt", "reviewed", "approved"]
 # How a term's rendering got into the English: from the TM, by injection into the source
-# (first time), by a repair step of the ladder, or not at all.
-Rung = Literal["", "tm", "inject", "n-best", "prefix", "suppress", "replace", "missing"]
-REPAIR_RUNGS: tuple[Rung, ...] = ("n-best", "prefix", "suppress", "replace")
+# (first time), by a repair step of the ladder (an LLM's second answer is a re-ask naming the
+# miss, not an n-best hypothesis), or not at all.
+Rung = Literal["", "tm", "inject", "n-best", "reask", "prefix", "suppress", "replace", "missing"]
+REPAIR_RUNGS: tuple[Rung, ...] = ("n-best", "reask", "prefix", "suppress", "replace")
 Severity = Literal["error", "warning", "info"]
 
 

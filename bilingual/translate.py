@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bilingual.engines.base import Engine
 from bilingual.records import Finding, Rung, Segment
-from bilingual.terms.enforce import Job, banned_for, enforce, missing_terms
+from bilingual.terms.enforce import Job, banned_for, enforce, missing_terms, term_rung
 from bilingual.terms.entries import Glossary
 from bilingual.tm import Hit, TranslationMemory
 
@@ -62,15 +62,14 @@ def _from_tm(seg: Segment, hit: Hit, engine: Engine) -> tuple[list[str], Rung]:
     return (missing_terms(hit.target, seg.terms) if hit.origin == "mt" else []), "tm"
 
 
-def _from_engine(seg: Segment, job: Job, engine: Engine) -> tuple[list[str], Rung]:
+def _from_engine(seg: Segment, job: Job, engine: Engine) -> tuple[list[str], dict[str, Rung]]:
     seg.en, seg.engine, seg.from_tm = job.output, engine.name, False
     seg.origin = "mt" if engine.produces_text and not job.error else None
     seg.state = "mt" if engine.produces_text and not job.error else "new"
     if job.error:  # the run must not count this article as done: see Segment.flags
         seg.flags.append(Finding("engine-error", f"the engine failed: {job.error}", "error",
                                  seg.id))
-    # a job that ends missing keeps its first output: the terms it has came from injection
-    return job.missing, ("inject" if job.rung == "missing" else job.rung)
+    return job.missing, {t.en: term_rung(job, t.en) for t in seg.terms}
 
 
 def translate_segments(
@@ -101,11 +100,12 @@ def translate_segments(
         hit = hits.get(seg.zh_simplified)
         if hit is not None:
             lost, rung = _from_tm(seg, hit, engine)
+            rungs = dict.fromkeys((t.en for t in seg.terms), rung)
             stats.from_tm += 1
             stats.human += hit.origin == "human"
         else:
-            lost, rung = _from_engine(seg, jobs[seg.zh_simplified], engine)
+            lost, rungs = _from_engine(seg, jobs[seg.zh_simplified], engine)
         for term in seg.terms:
-            term.rung = "missing" if term.en in lost else (rung if seg.en else "")
+            term.rung = "missing" if term.en in lost else (rungs[term.en] if seg.en else "")
     stats.seconds = time.perf_counter() - start
     return stats

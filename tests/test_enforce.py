@@ -233,3 +233,44 @@ def test_decode_counts_reach_the_run_summary(fixtures: Path, tmp_path: Path, too
     assert stats.decode_passes <= 3
     assert stats.engine_sources < stats.hypotheses_decoded <= 6 * stats.engine_sources
     assert 1 < stats.decodes_per_sentence() <= 6
+
+
+class PartlyForced(Engine):
+    """The first answer has only the last term; forcing a prefix brings in the first term,
+    never the second."""
+
+    name = "partly"
+    A, B, C = "the Communist Party of China (CPC)", "epidemic prevention and control", "people"
+
+    def translate(self, sources: list[str]) -> list[str]:
+        return [f"Under it, the {self.C} work." for _ in sources]
+
+    def hypotheses(self, sources: list[str], n: int) -> list[list[str]]:
+        return [[out] for out in self.translate(sources)]
+
+    def translate_with_prefix(self, sources: list[str], prefixes: list[str]) -> list[str]:
+        return [f"{self.A} leads the {self.C} work." for _ in sources]
+
+
+def test_each_term_is_credited_to_the_step_that_brought_it() -> None:
+    """A term the first answer already had counts as first time, even in a segment a repair
+    fixed or left short; the rest go to the repair whose output was kept."""
+    from bilingual.terms.enforce import term_rung
+
+    terms = [*TERMS, term("人民", PartlyForced.C, 3)]
+    job = Job(SOURCE, terms)
+    enforce([job], PartlyForced())
+    assert job.rung == "missing" and job.missing == [PartlyForced.B]
+    assert [term_rung(job, t.en) for t in terms] == ["prefix", "missing", "inject"]
+    done = Job(SOURCE, [terms[0], terms[2]])
+    enforce([done], PartlyForced())
+    assert done.rung == "prefix"
+    assert [term_rung(done, t.en) for t in done.terms] == ["prefix", "inject"]
+
+
+def test_an_llm_re_ask_is_its_own_rung() -> None:
+    class Reasking(ScriptedEngine):
+        alternatives = "reask"
+
+    job = run(Reasking("nbest", right_at=1))
+    assert (job.rung, job.missing) == ("reask", [])

@@ -268,7 +268,8 @@ def test_a_dropped_term_is_reasked_with_the_miss_named(server: str, short: Path,
     result, rows = run(short, tmp_path, engine_for(server), tools)
     reask = Scripted.chats[1]["messages"][-1]["content"]
     assert 'must contain "full and rigorous Party self-governance"' in reask
-    assert result.terms().by_rung["n-best"] == result.terms().matched  # the re-ask fixed all
+    assert result.terms().by_rung["reask"] == result.terms().matched  # the re-ask fixed all
+    assert "repaired by re-ask" in result.terms().describe()
     assert all(r["en"] and not flags(r) for r in rows.values())
 
 

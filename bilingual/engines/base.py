@@ -10,12 +10,14 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bilingual.records import Article, Segment
+    from bilingual.records import Article, Rung, Segment
     from bilingual.terms.entries import Glossary
 
 
 class Engine(ABC):
     name: str = "engine"
+    # what the second and later `hypotheses` are, as the term outcomes name it
+    alternatives: Rung = "n-best"
 
     @property
     def version(self) -> str:

@@ -92,6 +92,7 @@ class _Failed(Exception):
 
 class OpenAIEngine(Engine):
     name = "openai"
+    alternatives = "reask"  # the second hypothesis is the same request, naming the miss
 
     def __init__(self, options: OpenAIOptions) -> None:
         if not options.url:

@@ -48,8 +48,10 @@ class Job:
     banned: dict[str, tuple[str, ...]] = field(default_factory=dict)  # en → wrong renderings
     injected: str = ""
     output: str = ""
-    rung: Rung = ""
+    rung: Rung = ""  # what satisfied every term; "missing" when nothing did
     missing: list[str] = field(default_factory=list)
+    first_present: frozenset[str] = frozenset()  # renderings the first output already had
+    kept: Rung = "inject"  # the step that made `output` (a partial repair may be kept)
     error: str = ""  # why the engine could not translate it at all
     progressed: bool = True  # the last repair pass got it closer: worth another
 
@@ -139,7 +141,7 @@ def _accept(job: Job, candidates: Iterable[str], rung: Rung) -> bool:
     for candidate in candidates:
         candidate = tidy(candidate, job.terms)
         if not missing_terms(candidate, job.terms):
-            job.output, job.missing, job.rung = candidate, [], rung
+            job.output, job.missing, job.rung, job.kept = candidate, [], rung, rung
             return True
     return False
 
@@ -171,19 +173,20 @@ def _first_pass(jobs: list[Job], engine: Engine, counts: DecodeCounts) -> list[J
     for job, hyps in zip(jobs, hypotheses, strict=True):
         job.output = tidy(hyps[0] if hyps else "", job.terms)
         job.missing = missing_terms(job.output, job.terms)
+        job.first_present = frozenset(t.en for t in job.terms) - set(job.missing)
         job.rung = "inject"
         if job.missing:
-            _accept(job, hyps[1:], "n-best")
+            _accept(job, hyps[1:], engine.alternatives)
     return [j for j in jobs if j.missing]
 
 
-def _keep_if_closer(job: Job, out: str) -> None:
+def _keep_if_closer(job: Job, out: str, rung: Rung) -> None:
     """A forced output that has more of the terms is kept for the next pass to build on."""
     out = tidy(out, job.terms)
     missing = missing_terms(out, job.terms)
     job.progressed = len(missing) < len(job.missing)
     if job.progressed:
-        job.output, job.missing = out, missing
+        job.output, job.missing, job.kept = out, missing, rung
 
 
 def _forced(failing: list[Job], engine: Engine, counts: DecodeCounts) -> None:
@@ -207,7 +210,7 @@ def _forced(failing: list[Job], engine: Engine, counts: DecodeCounts) -> None:
     counts.add(len(failing))
     for job, out in zip(failing, redone, strict=True):
         if not _accept(job, [out], rung):
-            _keep_if_closer(job, out)
+            _keep_if_closer(job, out, rung)
 
 
 def _replace(failing: list[Job]) -> list[Job]:
@@ -241,6 +244,17 @@ def enforce(jobs: list[Job], engine: Engine, passes: int = REPAIR_PASSES) -> Dec
         failing = [j for j in failing if j.missing]
     _replace(failing)
     return counts
+
+
+def term_rung(job: Job, en: str) -> Rung:
+    """How one rendering got into the job's final output: a term the first output already
+    had counts as first time even where a repair brought in another; in a job that ends
+    with terms missing, the rest came from the step whose output was kept."""
+    if en in job.missing:
+        return "missing"
+    if en in job.first_present:
+        return "inject"
+    return job.kept if job.rung == "missing" else job.rung
 
 
 def banned_for(terms: list[Term], glossary: Glossary) -> dict[str, tuple[str, ...]]:

@@ -15,6 +15,8 @@ from typing import Any
 from bilingual.records import REPAIR_RUNGS, Segment
 from bilingual.terms.entries import AUTO
 
+_SAID = {"reask": "re-ask"}  # rungs as the summary words them
+
 
 @dataclass
 class TermCounts:
@@ -34,7 +36,7 @@ class TermCounts:
     def outcomes(self) -> dict[str, int]:
         """Outcome → occurrences, in the order people read them; they add up to `matched`."""
         return {"from TM": self.by_rung["tm"], "first time": self.by_rung["inject"],
-                **{f"repaired by {r}": n for r, n in self.repaired.items()},
+                **{f"repaired by {_SAID.get(r, r)}": n for r, n in self.repaired.items()},
                 "missing": self.by_rung["missing"], "not translated": self.by_rung[""]}
 
     def describe(self) -> str:
