@@ -331,3 +331,74 @@ def test_docx_table_rows_all_read_every_time(tmp_path) -> None:
         text = read_source(path).text
         assert [line for line in text.splitlines() if line.startswith("第")] == rows
         assert text.count("图片说明") == 1
+
+
+# -- saved pages as real sites lay them out (shapes seen on held-out pages; our own text) --
+
+def _page(body: str, title: str = "某县召开乡村振兴工作推进会_某县人民政府") -> str:
+    return (f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body>{body}</body></html>")
+
+
+PARAS = ["会议指出，要坚持以习近平新时代中国特色社会主义思想为指导，全面推进乡村振兴。",
+         "会议强调，各级党组织要压实责任，确保各项任务落地见效，让群众得到实惠。",
+         "会议要求，要抓好春耕备耕工作，稳定粮食生产，促进农民持续增收，巩固脱贫成果。"]
+
+
+def test_inline_subheads_captions_and_editor_lines_are_kept() -> None:
+    """Text inside <strong>/<span> of a block that also holds blocks is part of the page."""
+    page = _page("<h1>某县召开乡村振兴工作推进会</h1><div class='content'>"
+                 f"<p>{PARAS[0]}</p><strong>一、压实责任</strong><p>{PARAS[1]}</p>"
+                 f"<span class='pic'>图为会议现场。</span><p>{PARAS[2]}</p>"
+                 "<span class='editor'>责任编辑：王某</span></div>")
+    lines = html_to_text(page).splitlines()
+    assert lines == ["某县召开乡村振兴工作推进会", PARAS[0], "一、压实责任", PARAS[1],
+                     "图为会议现场。", PARAS[2], "责任编辑：王某"]
+
+
+def test_markup_line_breaks_are_not_paragraph_breaks() -> None:
+    """A newline in the source inside a paragraph joins (as a browser shows it); spans the
+    source puts on lines of their own in an info bar stay apart; <br> breaks."""
+    broken = PARAS[0][:20] + "\n      " + PARAS[0][20:]
+    page = _page("<h1>某县召开乡村振兴工作推进会</h1><div class='info'>\n"
+                 "  <span>来源：某县融媒体中心</span>\n  <span>2024-03-05 10:21</span>\n</div>"
+                 f"<div class='content'><p>{broken}</p><p>{PARAS[1]}<br>{PARAS[2]}</p></div>")
+    assert html_to_text(page).splitlines() == [
+        "某县召开乡村振兴工作推进会", "来源：某县融媒体中心", "2024-03-05 10:21", *PARAS]
+
+
+def test_hidden_text_and_marked_furniture_are_dropped() -> None:
+    page = _page("<h1>某县召开乡村振兴工作推进会</h1><div class='content'>"
+                 f"<p>{PARAS[0]}</p><p style='display: none'>微视频：隐藏的分享标题文字内容</p>"
+                 f"<p>{PARAS[1]}</p><div hidden>隐藏的脚本用文字内容</div><p>{PARAS[2]}</p>"
+                 "<div class='share-bar'>分享到：微信 微博</div></div>"
+                 "<div id='comments'><p>网友甲：说得好，我们村也是这样做的，点赞！</p></div>"
+                 "<div class='related'><p>相关新闻：某县开展春耕生产督导工作</p></div>"
+                 "<div class='footer'><a>关于我们</a> <a>联系我们</a><p>版权所有 某县人民政府</p></div>")
+    assert html_to_text(page).splitlines() == ["某县召开乡村振兴工作推进会", *PARAS]
+
+
+def test_the_headline_comes_before_the_article_not_after() -> None:
+    """A "title" box after the article (recommendations, a sidebar cell) is never the
+    headline; an <h3> headline before it is; a logo <h1> is not."""
+    page = _page("<div class='logo'><h1>某县人民政府门户网站首页</h1></div>"
+                 "<h3>某县召开乡村振兴工作推进会</h3><div class='text'>"
+                 + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+                 "<div class='post-title'>推荐：某县举办第三届农民丰收节活动</div>"
+                 "<table><tr><td class='title_left'>燕赵新闻周刊精选专题内容</td></tr></table>")
+    assert html_to_text(page).splitlines()[:2] == ["某县召开乡村振兴工作推进会", PARAS[0]]
+
+
+def test_the_site_name_heading_is_not_the_headline() -> None:
+    page = _page("<h1>某县人民政府</h1><div><h2>某县召开乡村振兴工作推进会</h2>"
+                 + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>")
+    assert html_to_text(page).splitlines()[0] == "某县召开乡村振兴工作推进会"
+
+
+def test_a_portal_setting_paragraphs_in_divs_is_read() -> None:
+    """No <p> at all: the article's <div> paragraphs, not the search box, are the body."""
+    page = _page("<div class='search'>热门搜索：转型 综改 营商环境 招商引资</div>"
+                 "<div class='art'><div class='tit'>某县召开乡村振兴工作推进会</div>"
+                 "<div class='zw'>" + "".join(f"<div>{p}</div>" for p in PARAS) + "</div></div>")
+    lines = html_to_text(page).splitlines()
+    assert lines[0] == "某县召开乡村振兴工作推进会" and lines[-3:] == PARAS

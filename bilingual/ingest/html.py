@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from bilingual.chars import IDEOGRAPH_RE, XML_ILLEGAL_RE
@@ -36,6 +37,24 @@ FLATTEN = re.compile(r"</?(?:div|section|span|font|article|main|center|header|fi
                      re.I)
 MAX_TITLE_HINT = 80
 MIN_HEADLINE = 6  # ideographs; a shorter <h1> is a site name
+# Headline candidates, best first: a page's own <h1>, then <h2>, an element whose class says
+# title, then <h3> (some portals set the headline there, and their menus too).
+HEADING_RANK = {"h1": 0, "h2": 1, "h3": 3}
+HINT_RANK = 2
+# Innermost blocks that count as paragraphs outside <p>: long enough, and ending a sentence.
+PARAGRAPH_LIKE = ("div", "td", "section")
+MIN_DIV_PARAGRAPH = 20
+SENTENCE_END = re.compile(r"[。！？]")
+# Inline styles that hide an element: a browser never shows its text (share titles, video
+# blurbs kept for scripts).
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Class or id words of page furniture around an article (readability's "unlikely candidates",
+# with the pinyin Chinese sites use): comments, related and recommended links, share bars,
+# sidebars, footers. Dropped only where they hold neither the article nor its headline.
+CHROME_HINT = re.compile(
+    r"(?:^|[\s_-])(?:comments?|pinglun|related|relate|recommend|tuijian|xiangguan|share|"
+    r"fenxiang|sidebar|side|footer|foot|copyright|banquan|breadcrumbs?|crumbs?|toolbar|"
+    r"advert|ads?|guanggao|rank|paihang|hotnews)(?:$|[\s_\d-])", re.I)
 MAX_KICKER_STEPS = 2
 MAX_KICKER_LEN = 40
 # Inline elements side by side with nothing between them, each with Chinese text, in a short
@@ -86,12 +105,12 @@ def html_to_text(markup: str) -> str:
         return ""
     for bad in root.xpath("|".join(f"//{tag}" for tag in HTML_DROP)):
         bad.drop_tree()
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
+    _drop_hidden(root)
     best = _best_block(root)
     if best is None:
         return "\n".join(_lines(root))
-    anchor = _headline(root)
+    anchor = _headline(root, best)
+    _drop_chrome(root, [best] if anchor is None else [best, anchor])
     lines: list[str] = []
     if anchor is None:
         title = _page_title(root)
@@ -111,12 +130,50 @@ def html_to_text(markup: str) -> str:
     return "\n".join(lines)
 
 
+def _drop_hidden(root: Any) -> None:
+    """What a browser never shows: `hidden`, or hidden by an inline style."""
+    hidden = [el for el in root.iter() if isinstance(el.tag, str)
+              and el.tag not in ("html", "body")
+              and (el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style", "")))]
+    for el in hidden:
+        el.drop_tree()
+
+
+def _drop_chrome(root: Any, keep: list[Any]) -> None:
+    """Furniture marked as such by its class or id, unless it holds what is kept."""
+    tree = root.getroottree()
+    kept = [tree.getpath(el) for el in keep]
+    chrome = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+            continue
+        if CHROME_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            path = tree.getpath(el)
+            if not any(k == path or k.startswith(path + "/") for k in kept):
+                chrome.append(el)
+    for el in chrome:
+        el.drop_tree()
+
+
+def _paragraphs(root: Any) -> Iterator[Any]:
+    """The elements that hold paragraph text: <p>, and the innermost <div>/<td>/<section>
+    that hold a sentence (some government portals set every paragraph in a <div>)."""
+    for el in root.iter():
+        if el.tag == "p":
+            yield el
+        elif el.tag in PARAGRAPH_LIKE and not any(
+                isinstance(c.tag, str) and c.tag in HTML_BLOCKS for c in el.iterdescendants()):
+            text = el.text_content()
+            if _ideographs(text) >= MIN_DIV_PARAGRAPH and SENTENCE_END.search(text):
+                yield el
+
+
 def _best_block(root: Any) -> Any:
     """The element holding the most paragraph text; a paragraph counts fully for its parent
     and half for the grandparent, so that pages wrapping each <p> in its own <section>
     (WeChat) still pick the article."""
     score: dict[Any, float] = defaultdict(float)
-    for p in root.iter("p"):
+    for p in _paragraphs(root):
         length = _ideographs(p.text_content())
         parent = p.getparent()
         if parent is None:
@@ -130,22 +187,51 @@ def _best_block(root: Any) -> Any:
     return max(score, key=lambda el: score[el])
 
 
-def _headline(root: Any) -> Any:
-    """The page's headline element: its <h1>, else an element whose class/id says title."""
-    for h1 in root.iter("h1"):
-        # a site's logo is often an <h1> too: short, or says so in its class
-        hint = f"{h1.get('class', '')} {h1.get('id', '')}".lower()
-        if _ideographs(h1.text_content()) >= MIN_HEADLINE and "logo" not in hint:
-            return h1
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("title", "head", "meta"):
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _is_logo(el: Any, site_names: set[str]) -> bool:
+    """A site's logo or name set as a heading: says so in its own or a near ancestor's
+    class/id, or reads as the site name the <title> ends with."""
+    for node in [el, *list(el.iterancestors())[:3]]:
+        if "logo" in f"{node.get('class', '')} {node.get('id', '')}".lower():
+            return True
+    return _compact(el.text_content()) in site_names
+
+
+def _headline(root: Any, best: Any) -> Any:
+    """The page's headline element. Candidates: headings (<h1> first) and elements whose
+    class/id says title. The one the <title> or og:title names wins; otherwise the best
+    ranked that comes before the article text (or inside it), nearest first: a "title" box
+    after the article is a recommendation or a sidebar, never the headline."""
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]
+    order = {el: n for n, el in enumerate(elements)}
+    at = order.get(best, 0)
+    page = _compact(_page_title(root))
+    sites = {_compact(part) for part in TITLE_SUFFIX.split(_title_text(root))[1:] if part}
+    found: list[tuple[int, int, Any]] = []  # (rank, distance to the article, element)
+    for el in elements:
+        if el.tag in ("title", "head", "meta", "html", "body"):
             continue
-        hint = f"{el.get('class', '')} {el.get('id', '')}"
+        rank = HEADING_RANK.get(el.tag)
+        if rank is None and TITLE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            rank = HINT_RANK
         text = el.text_content().strip()
-        if TITLE_HINT.search(hint) and _ideographs(text) >= MIN_HEADLINE \
-                and len(text) <= MAX_TITLE_HINT:
-            return el
-    return None
+        if rank is None or _ideographs(text) < MIN_HEADLINE or len(text) > MAX_TITLE_HINT:
+            continue
+        if _is_logo(el, sites):
+            continue
+        if page and _compact(text) == page:
+            rank = -1  # the page says this is its headline
+        elif order[el] > at and not any(a is best for a in el.iterancestors()):
+            continue
+        found.append((rank, abs(at - order[el]), el))
+    return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
+
+
+def _title_text(root: Any) -> str:
+    return next((v.strip() for v in root.xpath("//title/text()") if v.strip()), "")
 
 
 def _page_title(root: Any) -> str:
@@ -169,6 +255,9 @@ def _with_kicker(start: Any) -> Any:
         lines = _lines(prev)
         if not lines or len(lines) > 2 or any(len(line) > MAX_KICKER_LEN for line in lines):
             break
+        if any("logo" in f"{el.get('class', '')} {el.get('id', '')}".lower()
+               for el in prev.iter() if isinstance(el.tag, str)):
+            break  # the site's name above the page, not a kicker
         start = prev
     return start
 
@@ -193,19 +282,66 @@ def _branch(container: Any, el: Any) -> Any:
 
 
 def _lines(el: Any) -> list[str]:
-    """Text lines of an element: its innermost blocks, and the loose text of outer ones."""
+    """Text lines of an element as a browser lays them out: a block element starts and ends a
+    line, inline elements (<strong> subheads, <span> captions and editor lines) stay in the
+    line, and whitespace from the markup collapses (a newline in the source is not a line
+    break; <br> is)."""
     lines: list[str] = []
-    for node in el.iter():
-        if not isinstance(node.tag, str) or (node.tag not in HTML_BLOCKS and node is not el):
-            continue
-        if any(isinstance(c.tag, str) and c.tag in HTML_BLOCKS for c in node.iterdescendants()):
-            own = [node.text or ""] + [c.tail or "" for c in node if c.tag in HTML_BLOCKS]
-            lines.extend(t.strip() for t in "\n".join(own).split("\n"))
-            continue
-        fields = _field_bar(node)
-        for text in fields if fields else [node.text_content()]:
-            lines.extend(t.strip() for t in text.split("\n"))
+    buf: list[str] = []
+    if not isinstance(el.tag, str):  # a comment or processing instruction: no text shown
+        return lines
+
+    def flush() -> None:
+        text = _collapse("".join(buf))
+        buf.clear()
+        lines.extend(t.strip() for t in text.split("\n"))
+
+    def walk(node: Any, pre: bool) -> None:
+        block = node.tag in HTML_BLOCKS or node is el
+        pre = pre or node.tag == "pre"
+        if block:
+            flush()
+            fields = [] if any(isinstance(c.tag, str) and c.tag in HTML_BLOCKS
+                               for c in node.iterdescendants()) else _field_bar(node)
+            if fields:
+                lines.extend(_collapse(f).strip() for f in fields)
+                return
+        # outside a <p>, inline elements the source puts on lines of their own are laid out
+        # apart by the page's CSS (an info bar's author and time); inside one, they are text
+        between = node.tag != "p" and not pre
+        buf.append(_keep_breaks(node.text or "", pre))
+        for child in node:
+            if isinstance(child.tag, str):
+                if child.tag == "br":
+                    buf.append(_NEWLINE)
+                else:
+                    walk(child, pre)
+            tail = child.tail or ""
+            buf.append(_NEWLINE if between and "\n" in tail and not tail.strip()
+                       else _keep_breaks(tail, pre))
+        if block:
+            flush()
+
+    walk(el, False)
     return [line for line in lines if line]
+
+
+_NEWLINE = "\u2028"  # a break from <br> or <pre>: survives the whitespace collapse
+_CJK_WRAP = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])"
+                       r"[ \t\r\f]*\n\s*"
+                       r"(?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])")
+_SPACES = re.compile(r"[ \t\r\n\f]+")
+
+
+def _keep_breaks(text: str, pre: bool) -> str:
+    return text.replace("\n", _NEWLINE) if pre else text
+
+
+def _collapse(text: str) -> str:
+    """Markup whitespace as a browser shows it: a source line break between two Chinese
+    characters disappears (CSS Text's segment-break rule), other runs become one space."""
+    text = _SPACES.sub(" ", _CJK_WRAP.sub("", text.replace("\u00a0", " ")))
+    return text.replace(_NEWLINE, "\n").replace("\n ", "\n").replace(" \n", "\n")
 
 
 def _field_bar(node: Any) -> list[str]:
