@@ -402,3 +402,18 @@ def test_a_portal_setting_paragraphs_in_divs_is_read() -> None:
                  "<div class='zw'>" + "".join(f"<div>{p}</div>" for p in PARAS) + "</div></div>")
     lines = html_to_text(page).splitlines()
     assert lines[0] == "某县召开乡村振兴工作推进会" and lines[-3:] == PARAS
+
+
+def test_text_without_a_body_paragraph_is_flagged(tmp_path) -> None:
+    """A page whose article was not found reads as a few headings and chrome: the first
+    segment says so, instead of the run passing it off as a translated article."""
+    from bilingual.ingest.article import load_article
+
+    page = tmp_path / "portal.html"
+    page.write_text(_page("<div class='nav'><a>首页</a> <a>政务公开</a> <a>办事服务</a></div>"
+                          "<div>某县人民政府门户网站欢迎您</div>"), encoding="utf-8")
+    notice = tmp_path / "notice.txt"
+    notice.write_text("县委召开疫情防控工作会议\n\n" + PARAS[0] + "\n", encoding="utf-8")
+    flags = [f for s in load_article(page).segments for f in s.flags]
+    assert [f.check for f in flags] == ["no-body"] and "article's own page" in flags[0].message
+    assert not any(s.flags for s in load_article(notice).segments)

@@ -105,6 +105,7 @@ def build_article(
     blocks = classify(lines)
     segments = segments_from_blocks(blocks, scripts, input_script, zh_script)
     _flag_cleaned(segments, cleaned)
+    _flag_no_body(segments, source.format)
     return Article(
         path=source.name,
         stem=source.stem,
@@ -114,6 +115,17 @@ def build_article(
         segments=segments,
         meta=article_meta(blocks, scripts, input_script),
     )
+
+
+def _flag_no_body(segments: list[Segment], fmt: str) -> None:
+    """Text but no body paragraph: most often a page whose article was not found, which must
+    not pass for a translated article unremarked."""
+    if segments and not any(seg.kind == "body" for seg in segments):
+        where = ("the page's article may not have been found: save the article's own page, "
+                 "or paste its text into a .txt file") if fmt == "html" else \
+            "check that the file holds the article's text"
+        segments[0].flags.append(Finding("no-body", f"no body paragraph recognised; {where}",
+                                         "warning", segments[0].id))
 
 
 def _flag_cleaned(segments: list[Segment], cleaned: dict[int, list[Removal]]) -> None:
