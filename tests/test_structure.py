@@ -276,3 +276,44 @@ def test_caption_kind_is_one_translated_segment(fixtures, tmp_path) -> None:
     assert "caption" in KINDS
     assert [s.zh for s in captions] == ["▲村民在田间抢收小麦。志愿者前来帮忙。", "（记者 张某 摄）"]
     assert all(s.translate and s.index == 1 for s in captions)
+
+
+_PARA = "某某市近日召开专题会议，研究部署下一阶段的城市更新工作，要求各部门压实责任、加快推进。"
+
+
+def test_short_labels_between_headline_and_date_are_not_the_title() -> None:
+    """Real saved pages put an author's name or badge, a channel or a column name between
+    the headline and the date line; a headline is longer than such a label."""
+    column = "\n".join(["栏目|某某行业大整顿：数据公司人人自危，信息几元一条", "金融市场", "栏目",
+                        "2021-09-23 07:48", _PARA])
+    assert _kinds_of(column) == ["title", "boilerplate", "boilerplate", "meta", "body"]
+    # a kicker and its headline keep their places (both longer than a label)
+    kicker = "\n".join(["坚持人民至上　守护万家灯火", "某某市全力做好民生保障工作",
+                        "2023-01-10 来源：某某日报", _PARA])
+    assert _kinds_of(kicker) == ["subtitle", "title", "meta", "body"]
+    # a WeChat account's profile card (微信号 / id / 功能介绍 / blurb) under the headline
+    card = "\n".join(["某某手机系列正式发布", "微信号", "someid", "功能介绍",
+                      "聚焦手机行业的思考和产品体验", _PARA])
+    assert _kinds_of(card) == ["title"] + ["boilerplate"] * 4 + ["body"]
+
+
+def test_editor_line_ends_the_article_before_long_comments() -> None:
+    comment = "先低价让大家养成习惯，再慢慢涨价，这个套路大家都明白，其实也能理解，企业毕竟不是做慈善的。"
+    page = "\n".join(["某某市城市更新工作会议召开", "2023-05-10 来源：某某日报", _PARA, _PARA,
+                      "责任编辑：王某", "某某日报客户端下载", "某某网友", comment, "今天20:58", "赞38回复"])
+    assert _kinds_of(page) == ["title", "meta", "body", "body", "editor"] + ["boilerplate"] * 5
+
+
+def test_a_related_box_inside_the_article_does_not_end_it() -> None:
+    """The head of a link list ends the article only in its last part: a box in the middle,
+    with more of the article after it, leaves the text after it alone."""
+    page = "\n".join(["某某市城市更新工作会议召开", "2023-05-10 来源：某某日报", _PARA,
+                      "相关阅读", "某某区老旧小区改造全面启动", _PARA, _PARA, _PARA])
+    assert _kinds_of(page) == ["title", "meta", "body", "boilerplate", "boilerplate",
+                               "body", "body", "body"]
+
+
+def test_a_signed_last_sentence_is_body_not_heading() -> None:
+    page = "\n".join(["某某城市的声音", "2020-03-28 10:10:05", _PARA,
+                      "正是有了平凡的你们，才有这座英雄的城！（评论员 王某 李某）"])
+    assert _kinds_of(page) == ["title", "meta", "body", "body"]

@@ -4,9 +4,10 @@ Two kinds of knowledge, both data: `LINE_RULES` say what a line looks like on it
 (a `来源:` line, a `责任编辑:` line, a photo caption, a share bar), each with the examples it
 must claim (tested one by one); `META_FIELDS` say which fields a meta line is made of.
 `classify` adds what position tells: the title is the last short line before the first
-meta/byline/subtitle line of the header, a short line right above the title is its kicker,
-the lines above a date at the end of a notice are its signature, and whatever follows the
-closing editor line is site chrome. Lines are classified on their normalised Simplified form,
+meta/byline/subtitle line of the header (unless that is a mere label under a longer headline),
+a short line right above the title is its kicker, the lines above a date at the end of a notice
+are its signature, and whatever follows the article's end (the closing editor line, or the head
+of a comment thread or link list, in the article's last part) is site chrome. Lines are classified on their normalised Simplified form,
 so Traditional input works alike.
 """
 
@@ -30,6 +31,8 @@ MAX_TITLE = 64  # characters; longer first lines are body text, not a title
 MAX_HEADING = 40
 MAX_KICKER = 32  # a kicker (引题) above the title is a short phrase
 MAX_SIGNATURE = 30  # an issuing body signing a notice
+MAX_LABEL = 6  # an author badge, a column name: a headline is hardly ever this short
+MIN_HEADLINE = 8
 MAX_META = 120  # the longest meta line seen is about 60 characters
 MAX_RULED = 240  # the longest line any rule claims (a long photo caption)
 
@@ -66,7 +69,7 @@ _EDITOR_LABEL = r"(?:责任编辑|责编|本版编辑|值班编辑|编辑|美编
 _EDITOR_VALUE = r"[^\]】）)\s:：丨|｜]{1,20}"
 _EDITOR_PAIR = rf"{_EDITOR_LABEL}\s*[:：丨|｜]\s*{_EDITOR_VALUE}"
 _REPORTER = r"(?:本报|本台|本网|本刊|新华社|人民日报|央视|中央社)?(?:特约|见习)?(?:记者|通讯员)"
-_CREDIT_END = (r"(?:[（(][^（）()]{0,40}(?:摄|摄影|提供|供图|照片|图片)\s*[）)]"
+_CREDIT_END = (r"(?:[（(][^（）()]{0,40}(?:摄|摄影|提供|供图|照片|图片|截图|截屏)\s*[）)]|(?:视频|报道|网页)截图|[（(](?:视觉中国|东方IC|CFP|IC photo)[）)]"
                rf"|(?:[\s。！？）)]|记者|通讯员){NAME}\s*[/／]?\s*(?:摄|摄影)|^{NAME}\s+(?:摄|摄影)"
                r"|资料图片?|新华社发)$")
 
@@ -77,6 +80,8 @@ LINE_RULES: tuple[LineRule, ...] = (
              ("责任编辑:孔德明", "【编辑：王某】", "编辑丨王某", "终审：陈建国",
               "本版编辑：马某　美编：李某", "（编辑：王某　审核：刘某某）", "（編輯：林淑媛）1120215",
               "(责编：赵蕾、张娜)")),
+    # The label alone, its name left empty by the site (`责任编辑：`): still the closing line.
+    LineRule("editor", _r(r"^[\[【（(]?\s*(?:责任编辑|责编)\s*[:：]?\s*[\]】）)]?$"), ("责任编辑：", "【责任编辑】")),
     LineRule("byline", _r(rf"^(?:(?:文|图|文/图|文／图|图/文|作者|撰稿|撰文|文字|图片)\s*[/／:：|丨]\s*"
                           rf"{NAME}\s*)+$"),
              ("文/王明", "作者：李华", "文字：新华社区　图片：新华社区")),
@@ -84,12 +89,14 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("caption", _r(r"^[▲△▼]\s*\S"), ("▲民警向群众讲解交通安全知识",)),
     LineRule("caption", _r(r"^(?:图为|图：|图:|图/|图／|上图|下图|左图|右图)\s*\S|^[（(]?(?:图片来源|图源)\s*[:：]"),
              ("图为街道机关党支部党员重温入党誓词。", "图：志愿者帮助村民晾晒小麦。", "（图片来源：某某网）")),
-    LineRule("caption", _r(_CREDIT_END), ends="摄影供片图发）)",
+    LineRule("caption", _r(_CREDIT_END), ends="摄影供片图发屏）)",
              examples=
              ("（记者 孙某某 摄）", "▲长辈们在据点一起用餐、聊天。（记者林某某摄）",
               "某某市机关党员干部在红色教育基地重温入党誓词。何伟摄",
               "■社署表示，服务券名额将增至10000张。资料图片",
-              "衛生福利部宣布擴大長照服務。（中央社檔案照片）", "花蓮縣政府今天舉行平板捐贈儀式。記者黃某某／攝影")),
+              "衛生福利部宣布擴大長照服務。（中央社檔案照片）", "花蓮縣政府今天舉行平板捐贈儀式。記者黃某某／攝影",
+              "某某公园里晨练的市民（视频截图）", "某某电视台报道截图",
+              "2019年10月15日，某某公园里晨练的老年人。（视觉中国）")),
     LineRule("caption", _r(rf"(?:^|\s)(?:制图|绘图|摄影|图表|图片)\s*[:：/／]\s*{NAME}(?:\s+{NAME})*$"),
              ends=CJK_LAST, examples=
              ("全省小麦机收进度示意图　制图：王某", "摄影：刘某　黄某")),
@@ -97,6 +104,9 @@ LINE_RULES: tuple[LineRule, ...] = (
                           rf"[:：]?\s*)?{NAME})*(?:\s*报[道导])?[）)]?$"),
              ("记者 尚丽娟", "本报记者 王明 通讯员 李华", "（本报记者 吴某某 通讯员 郑某）",
               "记者：刘畅　通讯员：马宁", "本网记者 孙莉 通讯员 郭浩", "記者 李嘉欣 報道")),
+    # A reporter and the paper they write for, as reprinting sites credit them: `王某/某某日报`.
+    LineRule("byline", _r(rf"^{NAME}\s*[/／]\s*[{CJK}]{{2,10}}(?:报|网|社|台|新闻|杂志|周刊|客户端)$"),
+             ("王某/某某青年报", "李某某／某某新闻网")),
     LineRule("byline", _r(rf"^(?:本报|中央社)?记者\s*{NAME}?\s*[/／]\s*[{CJK}]{{2,8}}报[导道]$"
                           rf"|^(?:本报|本网)?综合报[导道]$"),
              ("記者林某某／高雄報導", "記者黃某某／花蓮即時報導", "綜合報導")),
@@ -115,11 +125,15 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("boilerplate", _ri(
         r"版权所有|版权声明|Copyright|©|ICP备|ICP证|公网安备|网安备|网站标识码|技术支持\s*[:：]|"
         r"未经(?:书面)?(?:授权|许可).{0,20}(?:转载|使用)|非经授权|禁止转载|不得转载|Cookie|隐私权?政策|"
-        r"浏览器不支持|does not support|即将离开|违法和不良信息举报|主办单位\s*[:：]|主办\s*[:：]"),
+        r"浏览器不支持|does not support|即将离开|违法和不良信息举报|主办单位\s*[:：]|主办\s*[:：]|"
+        # a self-media platform's disclaimer under every post, a comment box's, licence numbers
+        r"仅提供信息存储服务|^(?:特别|免责)声明\s*[:：]|仅供其表达个人看法|许可证(?:编号|号)?\s*[:：]|备案号\s*[:：]"),
         ("本網站使用Cookie以提供您更好的服務。繼續使用即表示您同意我們的隱私權政策。",
          "您的浏览器不支持 video 标签。", "Your browser does not support the video tag.",
          "本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。",
-         "您访问的链接即将离开“某某省人民政府门户网站” 是否继续？"),
+         "您访问的链接即将离开“某某省人民政府门户网站” 是否继续？",
+         "特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台用户上传并发布，本平台仅提供信息存储服务。",
+         "互联网新闻信息服务许可证：10120000000"),
         max_len=90),
     LineRule("boilerplate", _r(rf"[{CJK}]{{2,20}}主办$|承办$"), ("中共中央宣传部委托新华通讯社主办",),
              max_len=40, ends="办"),
@@ -144,14 +158,39 @@ LINE_RULES: tuple[LineRule, ...] = (
          "請繼續往下閱讀...", "分享給朋友：", "分享給朋友：FacebookLineX複製連結", "W020210608345678_600.jpg",
          "臺中市政府全球資訊網", "收录于合集 #五星支部创建 12个", "广告", "分享", "参与互动"),
         max_len=24),
+    # Page controls, whole lines: font size (超大 大 标准 小), share targets, reader buttons,
+    # counters (1032人参与, 308评论, 赞38回复), and the shapes of a comment thread (a
+    # commenter's [某某网友] tag, 今天20:58, 6天前, 1楼, +1顶71). None of them is ever a
+    # heading or a paragraph of an article.
+    LineRule("boilerplate", _ri(
+        r"^[|｜\s]*(?:超大|特大|大|中|小|标准|默认|大字|小字|QQ空间|QQ好友|Qzone|新浪微博|腾讯微博|微信|微博|"
+        r"微信好友|朋友圈|豆瓣|人人网|转寄朋友|转发|收藏|点赞|举报|回复|跟贴|跟帖|刷新|登录|注册|退出|表情|"
+        r"加载更多|加载中|点击加载更多|我要反馈|评论|关注|\+\s*关注|微信号|功能介绍|腾讯QQ|申请入驻)$|"
+        r"^(?:[|｜\s]*\d+\s*(?:人参与|条评论|条跟贴|评论|人评论|人阅读|次阅读|阅读|人点赞|赞|次播放|人收藏|篇文章|人关注))+$|"
+        r"^[|｜]?\+1\s*[顶踩赞]?\d*$|^赞\s*\d*\s*回复$|^\d+楼$|^(?:今天|昨天|前天)\s*\d{1,2}:\d{2}$|"
+        r"^\d+\s*(?:秒|分钟|小时|天|周|个月)前$|^[\[【(（]?[^\s\[\]【】()（）]{0,12}网友[\]】)）]$|"
+        rf"^关注[{CJK}]{{2,8}}(?:网|微信|微博|公众号)$"),
+        ("超大", "标准", "小", "QQ空间", "新浪微博", "|退出", "1032人参与", "308评论", "6条评论|106人参与",
+         "赞38回复", "+1顶71", "|+1踩0", "今天20:58", "6天前", "2楼", "[某某上海网友]", "关注某某网",
+         "功能介绍"),
+        max_len=24),
+    # Heads of the link lists, comment threads and app promotions that follow an article.
+    LineRule("boilerplate", _ri(
+        r"^(?:作者最新文章|相关文章|精彩视频推荐|热新闻|热话题|热帖|热点新闻|最热新闻|地方频道|友情链接|"
+        r"阅读排行|评论排行|热点排行|图片新闻|视频新闻|精彩图集|热门评论|最热评论|最新评论|热评论|新评论|热评|"
+        r"网友跟贴|我要跟[帖贴]|查看全部\d*条评论|目前没有.{0,6}跟[帖贴]|评论[（(]\d+[）)])|"
+        r"客户端下载$|APP下载$|^手机[{CJK}]{1,4}网$|^点击进入|(?:>>|＞＞|»|>|＞)$".replace("{CJK}", CJK)),
+        ("作者最新文章", "精彩视频推荐", "友情链接", "最新评论", "评论（191）", "某某日报客户端下载",
+         "某某新闻APP下载", "手机某某网", "点击进入“某某专题”>>", "查看全部6条评论 >", "地方频道"),
+        max_len=30),
     LineRule("boilerplate", _r(r"^(?:上一篇|下一篇|上一条|下一条)\s*[:：]"),
              ("上一篇：县农业农村局开展农产品质量安全专项检查",), max_len=64),
     # Breadcrumbs and menus: short items joined by > or spaced | /, or a row of menu words.
     LineRule("boilerplate", _r(
-        r"^(?:[^\s>＞»›]{1,12}\s*(?:>>|>|＞|»|›)\s*)+[^\s>＞»›]{1,12}$|"
+        r"^(?:[^\s>＞»›]{0,12}\s*(?:>>|>|＞|»|›)\s*)+[^\s>＞»›]{1,12}$|^\S{2,12}\s+正文$|"
         r"^(?:[^\s/／|｜]{1,12}\s+[/／|｜]\s+)+[^\s/／|｜]{1,12}$|^(?:[^\s|｜]{1,8}[|｜]){2,}[^\s|｜]{1,8}$|"
         rf"^(?:[{CJK}]{{2,6}}\s+){{3,}}[{CJK}]{{2,6}}$|^(?:【[^】]{{1,8}}】\s*)+$|^[^\w{CJK}]{{3,}}$"),
-        ("首頁 / 政治", "香港 > 要聞", "自由時報 › 地方", "人民网 >> 地方 >> 河南频道", "某某市委组织部 | 组工动态",
+        ("首頁 / 政治", "香港 > 要聞", "自由時報 › 地方", "人民网 >> 地方 >> 河南频道", "某某网 >  > 正文", "> 某某频道", "某某网  正文", "某某市委组织部 | 组工动态",
          "人民网首页|频道首页|网站地图", "网站首页 政务公开 政务服务 政民互动 走进某某", "【我要纠错】 【打印本页】",
          "＊＊＊＊＊＊＊＊"),
         max_len=60),
@@ -202,11 +241,27 @@ NUMERAL = "一二三四五六七八九十"
 NUMBERED_HEADING = _r(rf"^(?:[{NUMERAL}]+、|[（(][{NUMERAL}]+[）)]|第[{NUMERAL}]+[部章节条])")
 # `咨询电话：0396-7123456`: a label and its value is a line of content, not a heading
 LABEL_VALUE = _r(r"[:：]\s*\S")
+TRAILING_NOTE = _r(r"[（(][^（）()]*[）)]$")
+# The labels of a WeChat account's profile card: the line after each is its value (the
+# account's id, its blurb), not the article's headline.
+PROFILE_LABELS = ("微信号", "功能介绍")
+# A field the meta rules could not read (`发布时间：10-08`): never a headline.
+FIELD_LABEL = _r(r"^[^:：]{0,6}(?:时间|日期|来源|作者|编辑)\s*[:：]")
 # A site's or outlet's name above the headline is its banner, not a kicker.
 OUTLET = _r(r"^\S{2,16}(?:网|网站|政府|日报|晚报|报社|频道|客户端|融媒体中心|新闻中心|电视台|发布)$")
 # The header of a list of links to other stories: the short lines under it are chrome too.
 RELATED = _r(r"^(?:相关新闻|相关阅读|相关链接|相关稿件|相关报道|延伸阅读|推荐阅读|热门推荐|猜你喜欢|"
-             r"相关推荐|热点推荐|精彩推荐|为你推荐|热门文章|最新文章)")
+             r"相关推荐|热点推荐|精彩推荐|为你推荐|热门文章|最新文章|作者最新文章|相关文章|精彩视频推荐)")
+
+# The head of what follows an article: a comment thread, lists of other stories, app promotions.
+END_SECTION = _r(RELATED.pattern + r"|^(?:作者最新文章|相关文章|精彩视频推荐|热新闻|热话题|热帖|热点新闻|"
+                 r"最热新闻|地方频道|友情链接|阅读排行|评论排行|热点排行|精彩图集|热门评论|最热评论|"
+                 r"最新评论|热评论|新评论|网友评论|网友跟贴|跟贴|跟帖|我要跟[帖贴]|我要评论|发表评论|"
+                 r"评论[（(]\d+[）)])")
+# How much running text may follow the end, as a share of the running text before it. An
+# editor line closes the article by itself; a list's head may also be a box inside the
+# article, so less may follow it.
+END_SHARE = {"editor": 1.0, "section": 0.5}
 
 
 @dataclass
@@ -294,7 +349,7 @@ def _ends_in(text: str, ends: str) -> bool:
 
 
 def _rule_fields(kind: str, m: re.Match[str]) -> dict[str, str]:
-    if kind == "editor":
+    if kind == "editor" and "pair" in m.re.groupindex:
         label_value = re.split(r"[:：丨|｜]", m["pair"], maxsplit=1)
         return {"editor": label_value[1].strip()}
     return {}
@@ -318,7 +373,9 @@ def looks_like_body(line: str) -> bool:
 
 
 def is_heading_like(line: str) -> bool:
-    if len(line) > MAX_HEADING or _last_char(line) in "。！？!?；;":
+    # a sentence signed in brackets (…才有这座英雄的城！（评论员 某某）) is a closing paragraph
+    core = TRAILING_NOTE.sub("", line).rstrip() or line
+    if len(line) > MAX_HEADING or _last_char(core) in "。！？!?；;":
         return False
     if NUMBERED_HEADING.match(line):
         return True
@@ -328,6 +385,9 @@ def is_heading_like(line: str) -> bool:
 Lines = list[tuple[int, str, str]]
 # What may stand between the title and the first paragraph.
 HEADER_KINDS = ("title", "subtitle", "meta", "byline", "boilerplate")
+# The header's field lines, around which short lines are fields or chrome too.
+FIELD_KINDS = ("meta", "byline", "boilerplate")
+MAX_HEADER_LABELS = 3
 Kinds = list[str | None]
 
 
@@ -343,16 +403,37 @@ def _find_title(lines: Lines, kinds: Kinds) -> int | None:
     anchor = next((i for i in range(free[0] + 1, zone_end)
                    if kinds[i] in ("meta", "byline", "subtitle")), None)
     if anchor is not None:
-        return max(i for i in free if i < anchor)
-    if zone_end == len(lines) and len(free) > 1:
+        pick = max(i for i in free if i < anchor)
+    elif zone_end == len(lines) and len(free) > 1:
         return free[0]  # no running text at all: a list of short lines under a headline
-    return free[-1]
+    else:
+        pick = free[-1]
+    return pick
 
 
-def _header(lines: Lines, kinds: Kinds, title_at: int | None) -> int:
+def _prefer_headline(lines: Lines, free: list[int], pick: int) -> int:
+    """A headline is a phrase, not a word: when the line picked is a short label (an author's
+    name or badge, a column or channel name standing between the headline and the date line:
+    优质原创作者, 棱镜), the longest line above it that reads like a headline is the title."""
+    if len(lines[pick][2]) > MAX_LABEL:
+        return pick
+    above = [i for i in free if i < pick and MIN_HEADLINE <= len(lines[i][2]) <= MAX_TITLE
+             and not FIELD_LABEL.match(lines[i][2])]
+    if not above:
+        return pick
+    best = max(above, key=lambda i: len(lines[i][2]))
+    return best if len(lines[best][2]) >= 2 * len(lines[pick][2]) else pick
+
+
+def _header(lines: Lines, kinds: Kinds, pick: int | None) -> int:
     """Mark the title, its kicker and the chrome above it; returns where the body starts."""
-    if title_at is None:
+    if pick is None:
         return 0
+    free = [i for i in range(pick) if kinds[i] is None]
+    title_at = _prefer_headline(lines, free, pick)
+    for i in range(title_at + 1, pick + 1):
+        if kinds[i] is None:
+            kinds[i] = "boilerplate"  # the labels between the headline and the date line
     kinds[title_at] = "title"
     above = title_at - 1
     if above >= 0 and kinds[above] is None and len(lines[above][2]) <= MAX_KICKER \
@@ -367,15 +448,30 @@ def _header(lines: Lines, kinds: Kinds, title_at: int | None) -> int:
                 and lines[i + 1][2].startswith(("—", "－", "-", "─")) \
                 and not looks_like_body(lines[i][2]):
             kinds[i] = "title"
-    start = title_at + 1
+    start = max(title_at, pick) + 1
     while start < len(lines):
-        if kinds[start] is None and kinds[start - 1] == "meta" and start + 1 < len(lines) \
-                and kinds[start + 1] == "meta" and len(lines[start][2]) <= MAX_SIGNATURE:
-            kinds[start] = "meta"  # the account name inside a WeChat 原创 / name / date block
+        if kinds[start] is None and kinds[start - 1] in FIELD_KINDS:
+            _header_labels(lines, kinds, start)
         if kinds[start] not in HEADER_KINDS:
             break
         start += 1
     return start
+
+
+def _header_labels(lines: Lines, kinds: Kinds, start: int) -> None:
+    """Short lines standing between the header's field lines are fields too: the account name
+    inside a WeChat 原创 / name / date block, a source's value on the line after its empty
+    `来源：`, a channel name (时政新闻) between the date line and the share bar. A short line
+    followed by running text is left alone: it may be the first heading."""
+    end = start
+    while end < len(lines) and end - start < MAX_HEADER_LABELS and kinds[end] is None \
+            and len(lines[end][2]) <= MAX_SIGNATURE and not looks_like_body(lines[end][2]):
+        end += 1
+    if end == start or end == len(lines) or kinds[end] not in FIELD_KINDS:
+        return
+    kind = "meta" if kinds[start - 1] == "meta" else "boilerplate"
+    for i in range(start, end):
+        kinds[i] = kind
 
 
 def _signatures(lines: Lines, kinds: Kinds, body_start: int) -> None:
@@ -391,21 +487,46 @@ def _signatures(lines: Lines, kinds: Kinds, body_start: int) -> None:
             k -= 1
 
 
-def _body(lines: Lines, kinds: Kinds, body_start: int) -> None:
-    """Body and headings up to the closing editor line; site chrome after it."""
+def _article_end(lines: Lines, kinds: Kinds, body_start: int) -> tuple[int | None, bool]:
+    """Where the article ends: the first closing editor line, or head of a comment thread or
+    of a list of other stories (`END_SECTION`), that stands in the article's last part, i.e.
+    with more running text before it than after it (`END_SHARE`): comments, blurbs of other
+    stories and footers after the end are running text too, so the end is not looked for
+    after the last sentence-like line only. Returns its index and whether it is an editor line."""
     n = len(lines)
+    mass = [0] * (n + 1)
+    for j in range(n):
+        running = j >= body_start and kinds[j] is None and looks_like_body(lines[j][2])
+        mass[j + 1] = mass[j] + (len(lines[j][2]) if running else 0)
+    for j in range(body_start, n):
+        editor = kinds[j] == "editor"
+        if not editor and not (kinds[j] == "boilerplate" and END_SECTION.search(lines[j][2])):
+            continue
+        before, after = mass[j], mass[n] - mass[j + 1]
+        if before > 0 and after <= before * END_SHARE["editor" if editor else "section"]:
+            return j, editor
+    # no running text before it: the editor line after the last line of text (a photo story)
     last_text = max((j for j in range(body_start, n)
                      if kinds[j] is None and looks_like_body(lines[j][2])), default=body_start)
     editor_at = next((j for j in range(max(body_start, last_text), n) if kinds[j] == "editor"),
                      None)
+    return editor_at, True
+
+
+def _body(lines: Lines, kinds: Kinds, body_start: int) -> None:
+    """Body and headings up to the end of the article; site chrome after it."""
+    n = len(lines)
+    end_at, by_editor = _article_end(lines, kinds, body_start)
     related = False
     for j in range(body_start, n):
         related = related or (kinds[j] == "boilerplate" and bool(RELATED.match(lines[j][2])))
-        if related and kinds[j] is None and not looks_like_body(lines[j][2]):
+        if end_at is not None and j > end_at:
+            # share bars, related links, comments after the end; the print source line
+            # (《人民日报》…) may follow the editor line
+            if kinds[j] != "editor" and not (by_editor and kinds[j] == "meta"):
+                kinds[j] = "boilerplate"
+        elif related and kinds[j] is None and not looks_like_body(lines[j][2]):
             kinds[j] = "boilerplate"  # a linked headline under 相关新闻
-        elif editor_at is not None and j > editor_at:
-            if kinds[j] not in ("editor", "meta"):
-                kinds[j] = "boilerplate"  # share bars, related links after the editor line
         elif kinds[j] is None or (kinds[j] == "subtitle" and j > body_start
                                   and kinds[j - 1] not in ("title", "subtitle")):
             kinds[j] = "heading" if is_heading_like(lines[j][2]) else "body"
@@ -424,6 +545,10 @@ def classify(lines: Lines) -> list[Block]:
     """
     looks = [line_kind(simp, original) for _, original, simp in lines]
     kinds: Kinds = [k for k, _ in looks]
+    for j in range(len(lines) - 1):
+        if kinds[j] == "boilerplate" and lines[j][2] in PROFILE_LABELS and kinds[j + 1] is None \
+                and not looks_like_body(lines[j + 1][2]):
+            kinds[j + 1] = "boilerplate"
     body_start = _header(lines, kinds, _find_title(lines, kinds))
     _signatures(lines, kinds, body_start)
     _body(lines, kinds, body_start)
