@@ -417,3 +417,21 @@ def test_text_without_a_body_paragraph_is_flagged(tmp_path) -> None:
     flags = [f for s in load_article(page).segments for f in s.flags]
     assert [f.check for f in flags] == ["no-body"] and "article's own page" in flags[0].message
     assert not any(s.flags for s in load_article(notice).segments)
+
+
+def test_the_page_marked_headline_is_the_title(tmp_path) -> None:
+    """The page says which line is its headline: no guess overrides it. A deck under it is a
+    subtitle, a short badge or channel label before the date line is chrome."""
+    from bilingual.ingest.article import load_article
+
+    page = tmp_path / "deck.html"
+    page.write_text(_page(
+        "<div class='art'><h1>某县乡村振兴示范带建设全面启动</h1>"
+        "<div class='fu'>成功举办首届乡村振兴项目集中签约活动</div><div class='tag'>优质作者</div>"
+        "<div class='info'>发布时间：2024-03-05 10:21 来源：某县融媒体中心</div>"
+        + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"), encoding="utf-8")
+    kinds = [(s.kind, s.zh) for s in load_article(page).segments][:4]
+    assert kinds[0] == ("title", "某县乡村振兴示范带建设全面启动")
+    assert kinds[1] == ("subtitle", "成功举办首届乡村振兴项目集中签约活动")
+    assert kinds[2] == ("boilerplate", "优质作者")
+    assert kinds[3][0] == "meta"

@@ -102,7 +102,7 @@ def build_article(
             lead = len(raw) - len(raw.lstrip(_STRIP))
             cleaned[number] = [Removal(max(r.at - lead, 0), r.kind) for r in removals]
         lines.append((number, text, simplified_form(text, scripts, input_script)))
-    blocks = classify(lines)
+    blocks = classify(lines, source.headline)
     segments = segments_from_blocks(blocks, scripts, input_script, zh_script)
     _flag_cleaned(segments, cleaned)
     _flag_no_body(segments, source.format)

@@ -7,6 +7,11 @@ this can fail is one `BilingualError` line naming the address.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bilingual.ingest.html import PageText
+
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -119,10 +124,9 @@ def _read_limited(response: object, url: str, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_url(url: str, limits: Limits | None = None) -> tuple[str, str, str]:
-    """(article text, encoding, stem) of the page at `url`."""
+def read_url(url: str, limits: Limits | None = None) -> tuple[PageText, str]:
+    """(the article as read, stem) of the page at `url`."""
     from bilingual.ingest.html import read_html_bytes
 
-    page = fetch_page(url, limits)
-    text, encoding = read_html_bytes(page.data, url, page.charset)
-    return text, encoding, url_stem(page.url)
+    fetched = fetch_page(url, limits)
+    return read_html_bytes(fetched.data, url, fetched.charset), url_stem(fetched.url)

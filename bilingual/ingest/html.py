@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from bilingual.chars import IDEOGRAPH_RE, XML_ILLEGAL_RE
 from bilingual.errors import BilingualError
@@ -100,24 +100,32 @@ def parse_page(markup: str) -> Any:
 
 def html_to_text(markup: str) -> str:
     """The article of a saved news page, one block element a line."""
+    return html_article(markup)[0]
+
+
+def html_article(markup: str) -> tuple[str, str]:
+    """(the article's lines, the page's headline): the headline element's text, else the
+    <title>'s headline part; "" when neither is found. The structure rules take it as the
+    title when it is one of the lines."""
     root = parse_page(markup)
     if root is None:
-        return ""
+        return "", ""
     for bad in root.xpath("|".join(f"//{tag}" for tag in HTML_DROP)):
         bad.drop_tree()
     _drop_hidden(root)
     best = _best_block(root)
     if best is None:
-        return "\n".join(_lines(root))
+        return "\n".join(_lines(root)), ""
     anchor = _headline(root, best)
     _drop_chrome(root, [best] if anchor is None else [best, anchor])
     lines: list[str] = []
     if anchor is None:
-        title = _page_title(root)
-        if title:
-            lines.append(title)
+        headline = _page_title(root)
+        if headline:
+            lines.append(headline)
         container, start = best.getparent() if best.getparent() is not None else best, best
     else:
+        headline = " ".join(_lines(anchor))
         container = _common_ancestor(anchor, best)
         start = _with_kicker(_branch(container, anchor))
     tree = root.getroottree()
@@ -127,7 +135,7 @@ def html_to_text(markup: str) -> str:
         started = started or tree.getpath(child) == first
         if started:
             lines.extend(_lines(child))
-    return "\n".join(lines)
+    return "\n".join(lines), headline
 
 
 def _drop_hidden(root: Any) -> None:
@@ -372,7 +380,11 @@ def trafilatura_text(markup: str) -> str:
     return text if not title or text.startswith(title) else f"{title}\n{text}"
 
 
-EXTRACTORS = {"lines": html_to_text, "trafilatura": trafilatura_text}
+def trafilatura_article(markup: str) -> tuple[str, str]:
+    return trafilatura_text(markup), ""
+
+
+EXTRACTORS = {"lines": html_article, "trafilatura": trafilatura_article}
 EXTRACTOR = "lines"  # the one reading uses; the bench swaps it to compare
 
 
@@ -411,15 +423,22 @@ def _unshelter(text: str) -> str:
     return _SHELTERED_RE.sub(lambda m: chr(ord(m.group()) - _SHELTER), text)
 
 
-def read_html_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
-    """The article text of a page's bytes, and the encoding it was read in."""
+def read_html_bytes(data: bytes, name: str, declared: str | None = None) -> PageText:
+    """The article text of a page's bytes, the encoding it was read in, its headline."""
     markup, encoding = decode_html(data, name, declared)
     try:
-        text = _unshelter(EXTRACTORS[EXTRACTOR](_shelter(markup)))
+        text, headline = EXTRACTORS[EXTRACTOR](_shelter(markup))
     except PageTooDeep as exc:
         raise BilingualError("the page's markup is too deeply nested to read in full", name,
                              "paste the article's text into a .txt file") from exc
+    text, headline = _unshelter(text), _unshelter(headline)
     if not text.strip() and _markup_ideographs(markup):
         raise BilingualError("no article text found in the page", name,
                              "save the article's own page, or paste its text into a .txt file")
-    return text, encoding
+    return PageText(text, encoding, headline)
+
+
+class PageText(NamedTuple):
+    text: str
+    encoding: str
+    headline: str = ""

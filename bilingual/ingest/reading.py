@@ -16,7 +16,7 @@ from typing import Any
 from bilingual.chars import CJK_PUNCT, IDEOGRAPHS, has_ideograph
 from bilingual.errors import BilingualError
 from bilingual.ingest.fetch import is_url
-from bilingual.ingest.html import read_html_bytes
+from bilingual.ingest.html import PageText, read_html_bytes
 
 # Encodings a Chinese news file is realistically in. Restricting the detector to these
 # keeps it from "finding" Cyrillic or Latin-1 in short GBK files.
@@ -66,6 +66,7 @@ class Source:
     text: str
     encoding: str
     format: str  # "txt", "docx" or "html"
+    headline: str = ""  # what a page marks as its headline (the structure rules' title)
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -204,23 +205,23 @@ def _docx_lines(document: Any) -> list[str]:
     return lines
 
 
-def _read_text(path: Path, name: str) -> tuple[str, str]:
-    return decode_bytes(path.read_bytes(), name)
+def _read_text(path: Path, name: str) -> PageText:
+    return PageText(*decode_bytes(path.read_bytes(), name))
 
 
-def _read_html(path: Path, name: str) -> tuple[str, str]:
+def _read_html(path: Path, name: str) -> PageText:
     return read_html_bytes(path.read_bytes(), name)
 
 
-def _read_docx(path: Path, name: str) -> tuple[str, str]:
-    return read_docx(path, name), "docx"
+def _read_docx(path: Path, name: str) -> PageText:
+    return PageText(read_docx(path, name), "docx")
 
 
 @dataclass(frozen=True)
 class InputFormat:
     name: str
     suffixes: tuple[str, ...]
-    read: Callable[[Path, str], tuple[str, str]]  # (path, name) → (text, encoding)
+    read: Callable[[Path, str], PageText]  # (path, name) → text, encoding, headline
     discover: tuple[str, ...] = ()  # the suffixes a folder run picks up
 
 
@@ -281,15 +282,16 @@ def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
         data = stdin
         _check_size(len(data), "<stdin>", whole=False)
         is_html = data.lstrip()[:1] == b"<"
-        text, encoding = read_html_bytes(data, "<stdin>") if is_html \
-            else decode_bytes(data, "<stdin>")
-        return Source("<stdin>", "stdin", check_text(text, "<stdin>"), encoding,
-                      "html" if is_html else "txt")
+        page = read_html_bytes(data, "<stdin>") if is_html \
+            else PageText(*decode_bytes(data, "<stdin>"))
+        return Source("<stdin>", "stdin", check_text(page.text, "<stdin>"), page.encoding,
+                      "html" if is_html else "txt", page.headline)
     if is_url(name):
         from bilingual.ingest.fetch import read_url
 
-        text, encoding, stem = read_url(name)
-        return Source(name, stem, check_text(text, name), encoding, "html")
+        page, stem = read_url(name)
+        return Source(name, stem, check_text(page.text, name), page.encoding, "html",
+                      page.headline)
     p = Path(path)
     if not p.exists():
         raise BilingualError("no such file", name, "check the path")
@@ -300,7 +302,8 @@ def read_source(path: str | Path, stdin: bytes | None = None) -> Source:
     fmt = input_format(p)
     try:
         _check_size(p.stat().st_size, name)
-        text, encoding = fmt.read(p, name)
+        page = fmt.read(p, name)
     except PermissionError as exc:
         raise BilingualError("permission denied", name, "check the file's permissions") from exc
-    return Source(name, p.stem, check_text(text, name), encoding, fmt.name)
+    return Source(name, p.stem, check_text(page.text, name), page.encoding, fmt.name,
+                  page.headline)

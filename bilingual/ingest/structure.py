@@ -425,15 +425,37 @@ def _prefer_headline(lines: Lines, free: list[int], pick: int) -> int:
     return best if len(lines[best][2]) >= 2 * len(lines[pick][2]) else pick
 
 
-def _header(lines: Lines, kinds: Kinds, pick: int | None) -> int:
-    """Mark the title, its kicker and the chrome above it; returns where the body starts."""
+def _page_headline(lines: Lines, kinds: Kinds, headline: str) -> int | None:
+    """The line that is the headline the page itself marks (its <h1>, or its <title>), if
+    one of the lines before the running text is."""
+    wanted = _compact(headline)
+    if not wanted:
+        return None
+    zone_end = next((i for i, (_, _, simp) in enumerate(lines)
+                     if kinds[i] is None and looks_like_body(simp)), len(lines) - 1)
+    return next((i for i in range(min(zone_end + 1, len(lines)))
+                 if kinds[i] is None and _compact(lines[i][1]) == wanted), None)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _header(lines: Lines, kinds: Kinds, pick: int | None, marked: int | None = None) -> int:
+    """Mark the title, its kicker and the chrome above it; returns where the body starts.
+    `marked`: the line the page marks as its headline, which no guess overrides."""
     if pick is None:
         return 0
     free = [i for i in range(pick) if kinds[i] is None]
-    title_at = _prefer_headline(lines, free, pick)
+    if marked is not None:
+        title_at, pick = marked, max(marked, pick)
+    else:
+        title_at = _prefer_headline(lines, free, pick)
     for i in range(title_at + 1, pick + 1):
-        if kinds[i] is None:
-            kinds[i] = "boilerplate"  # the labels between the headline and the date line
+        if kinds[i] is None:  # between the headline and the date line: labels, or a deck
+            deck = marked is not None and len(lines[i][2]) > MAX_LABEL \
+                and not FIELD_LABEL.match(lines[i][2])
+            kinds[i] = "subtitle" if deck else "boilerplate"
     kinds[title_at] = "title"
     above = title_at - 1
     if above >= 0 and kinds[above] is None and len(lines[above][2]) <= MAX_KICKER \
@@ -538,10 +560,11 @@ def _body(lines: Lines, kinds: Kinds, body_start: int) -> None:
             break
 
 
-def classify(lines: Lines) -> list[Block]:
+def classify(lines: Lines, headline: str = "") -> list[Block]:
     """Kinds for the non-empty lines of an article.
 
-    `lines` holds (line number, original text, normalised Simplified text).
+    `lines` holds (line number, original text, normalised Simplified text); `headline` is
+    what a web page marks as its headline ("" for text and DOCX).
     """
     looks = [line_kind(simp, original) for _, original, simp in lines]
     kinds: Kinds = [k for k, _ in looks]
@@ -549,7 +572,9 @@ def classify(lines: Lines) -> list[Block]:
         if kinds[j] == "boilerplate" and lines[j][2] in PROFILE_LABELS and kinds[j + 1] is None \
                 and not looks_like_body(lines[j + 1][2]):
             kinds[j + 1] = "boilerplate"
-    body_start = _header(lines, kinds, _find_title(lines, kinds))
+    marked = _page_headline(lines, kinds, headline)
+    guess = _find_title(lines, kinds)
+    body_start = _header(lines, kinds, marked if guess is None else guess, marked)
     _signatures(lines, kinds, body_start)
     _body(lines, kinds, body_start)
     blocks = []
