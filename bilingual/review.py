@@ -102,69 +102,124 @@ def _stem(meta: Any, path: Path) -> str:
     return stem
 
 
-def _review_tables(document: Any) -> list[tuple[Any, dict[str, int]]]:
-    """Every table whose header row has our columns, with each column's position (found by
-    its title, so that an older DOCX without the QA column still reads). Other tables (the
-    glossary appendix, anything a reviewer added) are ignored."""
-    found = []
-    pieces = _xpath(_PIECES)
-    for table in document.element.body.iter(f"{{{_W}}}tbl"):
-        first = next(table.iterchildren(f"{{{_W}}}tr"), None)
-        if first is None:
-            continue
-        titles = [_text_of(tc, pieces).strip() for tc in first.iterchildren(f"{{{_W}}}tc")]
-        if all(c in titles for c in COLUMNS[:6]):
-            found.append((table, {t: titles.index(t) for t in COLUMNS if t in titles}))
-    return found
-
-
 def read_review_docx(path: str | Path) -> tuple[dict[str, Any], list[ReviewRow]]:
-    """The run metadata and the rows of one of our review DOCX files."""
+    """The run metadata and the rows of one of our review DOCX files.
+
+    Read as a stream (the package's parts found through its relationships, the document
+    parsed row by row and each row freed once read), so memory stays small whatever the
+    table's length; python-docx would hold the whole document as objects."""
+    import zipfile
+
+    from lxml import etree
+
     path = Path(path)
     check_archive(path)
     check_parts(path)
-    from docx import Document
-
     try:
-        document = Document(str(path))
-    except Exception as exc:  # python-docx raises many types for broken packages
+        with zipfile.ZipFile(path) as package:
+            main, core = _package_parts(package)
+            props = _core_properties(package, core)
+            if props.get("subject") != SUBJECT:
+                raise BilingualError("is not a bilingual review DOCX", str(path),
+                                     "give the .bilingual.docx that `bilingual translate` wrote")
+            try:
+                meta = json.loads(props.get("description") or "{}")
+            except ValueError:
+                meta = {}
+            meta = {**(meta if isinstance(meta, dict) else {}), "stem": _stem(meta, path)}
+            with package.open(main) as stream:
+                rows, tables = _stream_rows(stream)
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError) as exc:
+        if isinstance(exc, BilingualError):
+            raise
         raise BilingualError(f"cannot be read as .docx ({type(exc).__name__})", str(path),
                              "open it in Word or LibreOffice and save it as .docx") from exc
-    props = document.core_properties
-    try:
-        meta = json.loads(props.comments or "{}")
-    except ValueError:
-        meta = {}
-    if not isinstance(meta, dict):
-        meta = {}
-    if props.subject != SUBJECT:
-        raise BilingualError("is not a bilingual review DOCX", str(path),
-                             "give the .bilingual.docx that `bilingual translate` wrote")
-    meta = {**meta, "stem": _stem(meta, path)}
-    tables = _review_tables(document)
     if not tables:
         raise BilingualError("has no review table (its header row was changed?)", str(path),
                              "give the .bilingual.docx that `bilingual translate` wrote")
-    return meta, _rows(tables)
+    return meta, rows
 
 
-def _rows(tables: list[tuple[Any, dict[str, int]]]) -> list[ReviewRow]:
+_PACKAGE_RELS = "_rels/.rels"
+_MAIN_REL = "/officeDocument"
+_CORE_REL = "/metadata/core-properties"
+
+
+def _xml(data: bytes) -> Any:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    return etree.fromstring(data, parser)
+
+
+def _package_parts(package: Any) -> tuple[str, str]:
+    """(main document part, core properties part) named by the package's relationships."""
+    found = {"main": "", "core": ""}
+    for rel in _xml(package.read(_PACKAGE_RELS)):
+        kind, target = rel.get("Type", ""), rel.get("Target", "").lstrip("/")
+        if kind.endswith(_MAIN_REL):
+            found["main"] = target
+        elif kind.endswith(_CORE_REL):
+            found["core"] = target
+    if not found["main"]:
+        raise KeyError("no main document part")
+    return found["main"], found["core"]
+
+
+def _core_properties(package: Any, part: str) -> dict[str, str]:
+    """subject, description (python-docx's `comments`)... by local name."""
+    if not part:
+        return {}
+    return {el.tag.rsplit("}", 1)[-1]: el.text or "" for el in _xml(package.read(part))
+            if isinstance(el.tag, str)}
+
+
+def _stream_rows(stream: Any) -> tuple[list[ReviewRow], int]:
+    """The rows of every table whose header row has our columns (found by title, so that an
+    older DOCX without the QA column still reads), and how many such tables there were.
+    Other tables (the glossary appendix, anything a reviewer added) are ignored."""
+    from lxml import etree
+
+    w = f"{{{_W}}}"
     pieces = _xpath(_PIECES)
-    rows = []
-    for number_of_table, (table, at) in enumerate(tables, start=1):
-        for number, tr in enumerate(list(table.iterchildren(f"{{{_W}}}tr"))[1:], start=2):
-            cells = [_text_of(tc, pieces) for tc in tr.iterchildren(f"{{{_W}}}tc")]
-            if len(cells) <= max(at.values()):
-                continue
-            id_lines = cells[at["ID"]].split("\n")
-            seg_id = id_lines[0].strip()
-            words = id_lines[1].split() if len(id_lines) > 1 else []
-            digest = words[0].lstrip("#") if words else ""
-            rows.append(ReviewRow(seg_id, digest, cells[at["Chinese"]], cells[at["English (MT)"]],
-                                  cells[at["English (review)"]].strip(),
-                                  cells[at["Comment"]].strip(), cells[at["Status"]].strip(),
-                                  number, number_of_table))
-    return rows
+    rows: list[ReviewRow] = []
+    open_tables: list[dict[str, Any]] = []
+    found = 0
+    for event, el in etree.iterparse(stream, events=("start", "end"), tag=(w + "tbl", w + "tr"),
+                                     resolve_entities=False, no_network=True, huge_tree=True):
+        if el.tag == w + "tbl":
+            if event == "start":
+                open_tables.append({"el": el, "at": None, "row": 0, "number": 0})
+            else:
+                open_tables.pop()
+            continue
+        if event != "end" or not open_tables or el.getparent() is not open_tables[-1]["el"]:
+            continue
+        table = open_tables[-1]
+        table["row"] += 1
+        cells = [_text_of(tc, pieces) for tc in el.iterchildren(w + "tc")]
+        if table["row"] == 1:
+            titles = [c.strip() for c in cells]
+            if all(c in titles for c in COLUMNS[:6]):
+                found += 1
+                table["at"], table["number"] = {t: titles.index(t) for t in COLUMNS
+                                                if t in titles}, found
+        elif table["at"] and len(cells) > max(table["at"].values()):
+            rows.append(_row(cells, table["at"], table["row"], table["number"]))
+        if len(open_tables) == 1:  # a row of a top-level table, read: free it
+            el.clear(keep_tail=True)
+            while el.getprevious() is not None:
+                del el.getparent()[0]
+    return rows, found
+
+
+def _row(cells: list[str], at: dict[str, int], number: int, table: int) -> ReviewRow:
+    id_lines = cells[at["ID"]].split("\n")
+    words = id_lines[1].split() if len(id_lines) > 1 else []
+    return ReviewRow(id_lines[0].strip(), words[0].lstrip("#") if words else "",
+                     cells[at["Chinese"]], cells[at["English (MT)"]],
+                     cells[at["English (review)"]].strip(), cells[at["Comment"]].strip(),
+                     cells[at["Status"]].strip(), number, table)
 
 
 def load_aligned(out: Path, stem: str) -> Article:
@@ -175,7 +230,9 @@ def load_aligned(out: Path, stem: str) -> Article:
         raise BilingualError(f"no {jsonl.name} for this review in {folder}", str(jsonl),
                              "run `bilingual translate` first, or give its output folder with -o")
     segments = [Segment.from_dict(json.loads(line))
-                for line in jsonl.read_text(encoding="utf-8").splitlines() if line.strip()]
+                # "\n" only: str.splitlines also breaks at U+2028, U+2029 and U+0085, which
+                # JSON carries raw inside strings (a reviewer's line separator)
+                for line in jsonl.read_text(encoding="utf-8").split("\n") if line.strip()]
     report = folder / f"{stem}.report.json"
     info: dict[str, Any] = {}
     if report.exists():

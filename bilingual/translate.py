@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from bilingual.chars import XML_ILLEGAL_RE
 from bilingual.engines.base import Engine
 from bilingual.records import Finding, Rung, Segment
 from bilingual.terms.enforce import Job, banned_for, enforce, missing_terms, term_rung
@@ -56,7 +57,8 @@ def _engine_jobs(sources: list[str], segments: dict[str, Segment], engine: Engin
 
 
 def _from_tm(seg: Segment, hit: Hit, engine: Engine) -> tuple[list[str], Rung]:
-    seg.en, seg.origin, seg.from_tm = hit.target, hit.origin, True
+    # an entry an older version stored may hold what no output can carry
+    seg.en, seg.origin, seg.from_tm = XML_ILLEGAL_RE.sub("", hit.target), hit.origin, True
     seg.engine = engine.name if hit.origin == "mt" else "human"
     seg.state = "reviewed" if hit.origin == "human" else "mt"
     return (missing_terms(hit.target, seg.terms) if hit.origin == "mt" else []), "tm"

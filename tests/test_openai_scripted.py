@@ -115,7 +115,8 @@ class Scripted(BaseHTTPRequestHandler):
     def _answer(self, payload: dict[str, Any], fault: str) -> dict[str, Any]:
         message = payload["messages"][-1]["content"]
         segments = json.loads(message.split("Segments:\n", 1)[1])
-        glossary = [] if self.always_drop or fault == "drop-term" else _glossary(message)
+        glossary = [] if self.always_drop or fault in ("drop-term", "illegal") \
+            else _glossary(message)
         answer = {i: fake_english(zh, glossary) for i, zh in segments.items()}
         for i in answer:
             if i in self.poison or (fault == "chinese" and i == next(iter(answer))):
@@ -125,6 +126,9 @@ class Scripted(BaseHTTPRequestHandler):
         if fault == "extra-id":
             answer["p99.s9"] = "Extra."
         content = json.dumps(answer, ensure_ascii=False)
+        if fault == "illegal":  # JSON escapes of what no XML output can carry
+            answer = {i: en.replace(" ", " \ufffe\ud800 ", 1) for i, en in answer.items()}
+            content = json.dumps(answer)
         if fault == "malformed":
             content = content[:-5]
         return {"choices": [{"index": 0, "message": {"role": "assistant", "content": content},
@@ -398,3 +402,23 @@ def test_articles_in_parallel_across_chunks_with_usage_per_article(
     # the sentences shared by the articles are asked once, for the first article that has them
     assert sum(per_article) == result.usage["requests"] == len(Scripted.chats)
     assert per_article == [1, 1, 1]
+
+
+def test_characters_no_output_can_carry_are_dropped_from_answers(
+        server: str, short: Path, tmp_path: Path, tools: Tools) -> None:
+    """U+FFFE and a lone surrogate escaped in the JSON answer: gone from the English, and the
+    re-ask that quotes the answer back is still sent (a surrogate cannot be encoded)."""
+    from xml.etree import ElementTree
+
+    Scripted.faults = ["illegal"]
+    result = run_batch(plan([short]), engine_for(server), None,
+                       BatchOptions(out=tmp_path, formats=["jsonl", "tmx", "xliff", "docx"]),
+                       tools=tools)
+    assert not result.failed
+    folder = tmp_path / short.stem
+    rows = [json.loads(line) for line in
+            (folder / f"{short.stem}.aligned.jsonl").read_text("utf-8").split("\n") if line]
+    assert all("\ufffe" not in r["en"] and "\ud800" not in r["en"] for r in rows)
+    assert len(Scripted.chats) >= 2  # the re-ask went out
+    for suffix in (".tmx", ".xlf"):
+        ElementTree.parse(folder / f"{short.stem}{suffix}")

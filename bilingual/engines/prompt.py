@@ -164,7 +164,9 @@ def json_object_grammar(ids: list[str], max_chars: int | list[int] | None = None
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 _THINKING = re.compile(r"<think>.*?</think>", re.S)  # reasoning models (DeepSeek-R1, Qwen3)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# control characters, and what no output can carry (lone surrogates, which would also stop the
+# next request from being encoded, and U+FFFE/U+FFFF)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+")
 _SPACES = re.compile(r"\s+")
 
 

@@ -407,31 +407,41 @@ def decode_html(data: bytes, name: str, declared: str | None = None) -> tuple[st
     return decode_bytes(data, name)
 
 
-# libxml2 silently drops the characters XML cannot carry, so normalisation would never see
-# them and the reader would never be told the text changed: they cross the parser as
-# characters of Supplementary Private Use Area-A (which news pages do not use) and are
-# turned back afterwards, for `clean_text` to remove and report like any other input.
-_SHELTER = 0xF0000
-_SHELTERED_RE = re.compile("[\U000F0000-\U000FFFFF]")
+# libxml2 silently drops the characters XML cannot carry (or makes U+FFFD of them), so
+# normalisation would never see them and the reader would never be told the text changed: they
+# cross the parser as characters of a Supplementary Private Use Area, one the page itself does
+# not use (A, else B), and are turned back afterwards, for `clean_text` to remove and report.
+_SHELTER_PLANES = (0xF0000, 0x100000)
 
 
-def _shelter(markup: str) -> str:
-    return XML_ILLEGAL_RE.sub(lambda m: chr(_SHELTER + ord(m.group())), markup)
+def _shelter(markup: str) -> tuple[str, int]:
+    """The markup with illegal characters sheltered, and the plane used (0: none was free)."""
+    if not XML_ILLEGAL_RE.search(markup):
+        return markup, 0
+    free = [b for b in _SHELTER_PLANES if not re.search(f"[{chr(b)}-{chr(b + 0xFFFF)}]", markup)]
+    if not free:
+        return markup, 0
+    base = free[0]
+    return XML_ILLEGAL_RE.sub(lambda m: chr(base + ord(m.group())), markup), base
 
 
-def _unshelter(text: str) -> str:
-    return _SHELTERED_RE.sub(lambda m: chr(ord(m.group()) - _SHELTER), text)
+def _unshelter(text: str, base: int) -> str:
+    if not base:
+        return text
+    return re.sub(f"[{chr(base)}-{chr(base + 0xFFFF)}]", lambda m: chr(ord(m.group()) - base),
+                  text)
 
 
 def read_html_bytes(data: bytes, name: str, declared: str | None = None) -> PageText:
     """The article text of a page's bytes, the encoding it was read in, its headline."""
     markup, encoding = decode_html(data, name, declared)
     try:
-        text, headline = EXTRACTORS[EXTRACTOR](_shelter(markup))
+        sheltered, base = _shelter(markup)
+        text, headline = EXTRACTORS[EXTRACTOR](sheltered)
     except PageTooDeep as exc:
         raise BilingualError("the page's markup is too deeply nested to read in full", name,
                              "paste the article's text into a .txt file") from exc
-    text, headline = _unshelter(text), _unshelter(headline)
+    text, headline = _unshelter(text, base), _unshelter(headline, base)
     if not text.strip() and _markup_ideographs(markup):
         raise BilingualError("no article text found in the page", name,
                              "save the article's own page, or paste its text into a .txt file")

@@ -19,9 +19,12 @@ from datetime import datetime, timezone
 from typing import IO, Any
 
 from bilingual.chars import is_ideograph
+from bilingual.errors import BilingualError
+from bilingual.ingest.archive import MAX_UNPACKED
 from bilingual.records import Article, RunInfo, Segment, Term
 from bilingual.render.oxml import (
     PLAIN,
+    PartTooLarge,
     RowXml,
     RunStyle,
     append_runs,
@@ -371,8 +374,17 @@ def write_docx(article: Article, info: RunInfo, handle: IO[bytes]) -> None:
     _glossary_appendix(document, translated, colour_of)
     skeleton = io.BytesIO()
     document.save(skeleton)
-    stream_package(skeleton, handle, "word/document.xml", f"<!--{ROWS_MARK}-->",
-                   _rows_xml(rows, colour_of, widths), size_hint=_size_hint(rows))
+    try:
+        stream_package(skeleton, handle, "word/document.xml", f"<!--{ROWS_MARK}-->",
+                       _rows_xml(rows, colour_of, widths), size_hint=_size_hint(rows),
+                       limit=MAX_UNPACKED - 16 * 1024 * 1024)  # room for the other parts
+    except PartTooLarge as exc:
+        # every review DOCX we write can be imported back (review import refuses packages
+        # over MAX_UNPACKED as implausible), and no word processor edits one this size
+        raise BilingualError(
+            f"its review DOCX would unpack to over {MAX_UNPACKED // 2**20} MB, more than "
+            "review import reads", article.path,
+            "split the article, or leave the DOCX out with --formats") from exc
 
 
 def render_docx(article: Article, info: RunInfo) -> bytes:

@@ -172,12 +172,17 @@ def _parse(inner: str, wrapper: str) -> Any:
     return etree.fromstring(f'<w:{wrapper} xmlns:w="{W_NS}">{inner}</w:{wrapper}>', parser)
 
 
+class PartTooLarge(ValueError):
+    """The streamed part passed the limit it was given."""
+
+
 def stream_package(skeleton: IO[bytes], handle: IO[bytes], part: str, mark: str,
-                   pieces: Iterable[str], size_hint: int = 0) -> None:
+                   pieces: Iterable[str], size_hint: int = 0, limit: int = 0) -> None:
     """Copy the zip package `skeleton` into `handle`, with `pieces` streamed into `part` where
     its XML has `mark` (the mark itself dropped). Members keep their order ([Content_Types]
     first, as Word expects), names, times and compression. `size_hint`: a generous guess at
-    the streamed part's size, which must say beforehand whether it needs a zip64 record."""
+    the streamed part's size, which must say beforehand whether it needs a zip64 record;
+    `limit`: PartTooLarge when the part grows past it (0: none)."""
     import zipfile
 
     with zipfile.ZipFile(skeleton) as source, \
@@ -192,9 +197,11 @@ def stream_package(skeleton: IO[bytes], handle: IO[bytes], part: str, mark: str,
             member.compress_type = zipfile.ZIP_DEFLATED
             # a zip64 record only where the part could pass 2 GB: Word wants plain zip
             with target.open(member, "w", force_zip64=size_hint > ZIP64_FROM) as out:
-                out.write(head.encode("utf-8"))
+                written = out.write(head.encode("utf-8"))
                 for piece in pieces:
-                    out.write(piece.encode("utf-8"))
+                    written += out.write(piece.encode("utf-8"))
+                    if limit and written > limit:
+                        raise PartTooLarge(part)
                 out.write(tail.encode("utf-8"))
 
 

@@ -98,11 +98,8 @@ def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Fin
 
     Callers decide beforehand whether a reviewer's DOCX may be replaced
     (`check_docx_untouched`); this writes what it is told to."""
-    folder = article_dir(out, article)
-    # Callers hold the output folder's lock (run/lock.py), so no other run is writing here:
-    # a temporary found now was left by a run that died while writing.
-    for stale in folder.glob(".*.part") if folder.is_dir() else ():
-        stale.unlink(missing_ok=True)
+    article_dir(out, article)  # refuses an unsafe name before anything is written
+    # (callers hold the output folder's lock, which swept what a killed run left: run/lock.py)
     ctx = RenderContext(article, info, findings, dict(extra or {}))
     written: list[Path] = []
     for fmt in (f for f in FORMATS.values() if f.name in formats):

@@ -156,6 +156,10 @@ def _prepare(item: Item, how: _Prepare, tools: Tools | None = None) -> Article |
     start = time.perf_counter()
     try:
         article = load_article(item.path, tools.scripts, how.zh_script)
+        if not any(seg.translate for seg in article.segments):
+            raise BilingualError("has nothing to translate (only page furniture, a date line "
+                                 "or an end mark)", str(item.path),
+                                 "check that the file holds the article's text")
         article.stem = item.stem
         article.path = safe_text(article.path)  # it is shown in every output
         if how.check_docx and not how.force:
@@ -182,6 +186,9 @@ def _finish(article: Article, item: Item, how: _Finish) -> Outcome:
     start = time.perf_counter()
     findings = run_qa(article.segments)
     try:
+        # the old stamp goes first: a run that fails half-way through rewriting the outputs
+        # must leave the article to be redone, not "up to date" over a mixed set of files
+        stamp_path(how.out, item.stem).unlink(missing_ok=True)
         write_outputs(article, how.out, how.info, findings, how.formats)
         errors = sum(f.check == "engine-error" for f in findings)
         if not errors:  # an article with engine errors is redone by the next run
@@ -191,6 +198,9 @@ def _finish(article: Article, item: Item, how: _Finish) -> Outcome:
             raise DiskFull(str(how.out)) from exc
         return Outcome(safe_text(str(item.path)), item.stem, "failed", safe_text(
                        f"{item.path}: cannot write its outputs ({exc.strerror or exc})"),
+                       seconds=time.perf_counter() - start)
+    except BilingualError as exc:  # an output refused whole (a review DOCX too large to read)
+        return Outcome(safe_text(str(item.path)), item.stem, "failed", safe_text(str(exc)),
                        seconds=time.perf_counter() - start)
     _trim_heap()
     path = safe_text(str(item.path))

@@ -75,6 +75,22 @@ def output_lock(out: Path) -> Iterator[None]:
                 raise _fail(out, exc) from exc
             raise BilingualError("another bilingual run is writing to this output folder",
                                  str(out), "wait for it to finish, or give another -o") from exc
+        sweep_partial(out)
         yield
     finally:
         os.close(fd)  # closing releases the flock
+
+
+def sweep_partial(out: Path) -> int:
+    """Remove the temporaries (`.<name>.<random>.part`, see fileio.atomic_open) a killed run
+    left in the output folder and its article folders: with the lock held, no other run is
+    writing them. Done before anything decides what is up to date, so an article skipped as
+    up to date leaves none behind either. Returns how many went."""
+    removed = 0
+    for folder in [out, *(p for p in out.iterdir() if p.is_dir() and not p.is_symlink())]:
+        for stale in folder.glob(".*.part"):
+            if stale.is_file() and not stale.is_symlink():
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+                    removed += 1
+    return removed

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from bilingual.chars import XML_ILLEGAL_RE
 from bilingual.engines.base import Engine
 from bilingual.records import Rung, Term
 from bilingual.terms.entries import Glossary
@@ -106,8 +107,10 @@ def missing_terms(output: str, terms: list[Term]) -> list[str]:
 
 def tidy(text: str, terms: Iterable[Term] = ()) -> str:
     """Grammar around inserted terms: no doubled articles, a capital at the start (unless the
-    sentence starts with a rendering whose case is fixed, such as "iPhone" or "xiaokang")."""
-    text = _SPACES.sub(" ", text).strip()
+    sentence starts with a rendering whose case is fixed, such as "iPhone" or "xiaokang").
+    Every engine's English passes here: what XML cannot carry (an engine's stray U+FFFE, a
+    lone surrogate) goes, so no output, TM entry or DOCX header is broken by it."""
+    text = _SPACES.sub(" ", XML_ILLEGAL_RE.sub("", text)).strip()
     text = _DOUBLED_ARTICLE.sub(lambda m: m.group(1), text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     if any(t.fixed_case and t.en and text.startswith(t.en) for t in terms):

@@ -198,7 +198,8 @@ def assert_outputs_well_formed(folder: Path) -> dict[str, Path]:
 
 
 def jsonl_rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+    # "\n" only, as a JSON Lines reader must: JSON strings hold U+2028 and U+0085 raw
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n")
             if line.strip()]
 
 

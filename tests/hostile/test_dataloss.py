@@ -92,3 +92,71 @@ def test_endless_device_article_refused(cli, tmp_path, command):
         pytest.fail("still reading /dev/zero after 15 s")
     stderr = proc.stderr.decode(errors="replace")
     assert "Traceback" not in stderr and proc.returncode == 2, stderr[-800:]
+
+
+def _none(cli, article, out, *extra):
+    return cli("translate", article, "-o", out, "--engine", "none", "--no-tm", *FAST,
+               "--formats", "jsonl,en", *extra, timeout=60)
+
+
+def test_temporaries_a_killed_run_left_are_swept_even_when_all_is_up_to_date(
+        cli, tmp_path, article):
+    out = tmp_path / "out"
+    assert _none(cli, article, out).returncode == 0
+    left = [out / "article" / ".article.bilingual.docx.k2j9.part", out / ".run.json.x7q.part"]
+    for path in left:
+        path.write_bytes(b"half")
+    again = _none(cli, article, out)
+    assert again.returncode == 0 and "1 skipped" in again.stdout, again
+    assert not any(p.exists() for p in left)
+
+
+def test_a_rewrite_that_fails_half_way_is_redone_not_skipped(cli, tmp_path, article):
+    """--force over good outputs, the second file cannot be written: the old stamp must not
+    make the next run call a mixed set of files up to date."""
+    out = tmp_path / "out"
+    assert _none(cli, article, out).returncode == 0
+    english = out / "article" / "article.en.txt"
+    english.unlink()
+    english.mkdir()
+    (english / "blocker").write_text("x")
+    failed = _none(cli, article, out, "--force")
+    assert failed.returncode == 2, failed
+    (english / "blocker").unlink()
+    english.rmdir()
+    again = _none(cli, article, out)
+    assert again.returncode == 0 and "1 article: 1 done" in again.stdout, again
+    assert english.is_file()
+
+
+def test_an_article_of_page_furniture_alone_is_refused(cli, tmp_path):
+    src = tmp_path / "in" / "chrome.txt"
+    src.parent.mkdir()
+    src.write_text("返回顶部\n打印本页\n关闭窗口\n", encoding="utf-8")
+    result = cli("translate", src, "-o", tmp_path / "out", "--engine", "none", "--no-tm",
+                 *FAST, timeout=60)
+    assert result.returncode == 2
+    assert_one_line_error(result)
+    assert "nothing to translate" in result.stderr
+
+
+def test_a_review_docx_too_large_to_import_is_refused_not_written(tmp_path, monkeypatch):
+    """Every review DOCX translate writes can be imported back: one that would pass the
+    size review import accepts fails its article with one line, and nothing is left."""
+    import bilingual.render.docx
+    from bilingual.render.formats import FORMATS
+    from bilingual.run.executor import BatchOptions, run_batch
+    from bilingual.run.inputs import collect_inputs, plan
+    from bilingual.testing import ScriptedEngine
+
+    monkeypatch.setattr(bilingual.render.docx, "MAX_UNPACKED", 16 * 2**20 + 60_000)
+    src = tmp_path / "in" / "long.txt"
+    src.parent.mkdir()
+    src.write_text(gen.TITLE + "\n\n" + "\n\n".join(gen.BODY * 60) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_batch(plan(collect_inputs([src], None)), ScriptedEngine(), None,
+                       BatchOptions(out=out, formats=list(FORMATS)))
+    [outcome] = result.outcomes
+    assert outcome.result == "failed" and "review DOCX would unpack to over" in outcome.reason
+    assert "--formats" in outcome.reason and "\n" not in outcome.reason
+    assert not list((out / "long").glob("*.docx")) and not list((out / "long").glob(".*.part"))

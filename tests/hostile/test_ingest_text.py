@@ -290,3 +290,17 @@ def test_a_saved_page_reports_what_cleaning_removed(tools, tmp_path: Path, case:
     flags = [f for r in records for f in r["flags"] if f["check"] == "input-cleaned"]
     assert flags == [{"check": "input-cleaned", "message": f"removed {message}",
                       "severity": "warning", "segment": "p2.s1"}]
+
+
+def test_a_page_keeps_its_own_private_use_characters(tmp_path: Path) -> None:
+    """Characters of the private use planes a page holds are its text, as in a .txt: the
+    shelter that carries control characters through the parser never rewrites them."""
+    from bilingual.ingest.reading import read_source
+
+    body = f"私用区\U000F4E2D字符\U000F0041测试\x01一下\U00100041结束。{BODY}"
+    page = tmp_path / "pua.html"
+    page.write_text(f'<html><head><meta charset="utf-8"></head><body><h1>{TITLE}</h1>'
+                    f"<p>{body}</p><p>&#xF0042;与&#983106;</p></body></html>", encoding="utf-8")
+    text = read_source(page).text
+    assert f"私用区\U000F4E2D字符\U000F0041测试\x01一下\U00100041结束。" in text
+    assert "\U000F0042与\U000F0042" in text

@@ -172,3 +172,21 @@ def test_review_import_sanity(cli, review):
     result = _import(cli, reviewed, out)
     assert result.returncode == 0, result
     assert re.search(r"\b0 deleted", result.stdout), result
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_line_separators_a_reviewer_types_survive_a_second_import(cli, review, separator):
+    """JSON carries U+2028/U+2029/U+0085 raw: the aligned JSONL is split on "\\n" only, so
+    the next import still reads what the first wrote."""
+    out, reviewed = review
+    seg_id = _first_body_id(out)
+    document = _doc(reviewed)
+    _row_for(_table(document), seg_id).cells[3].text = f"Party{separator}members act."
+    document.save(str(reviewed))
+    first = _import(cli, reviewed, out)
+    assert first.returncode == 0, first
+    again = cli("review", "import", reviewed, "-o", out, "--no-tm", "--force", timeout=60)
+    assert_no_crash(again)
+    assert again.returncode == 0, again
+    rows = {r["id"]: r for r in jsonl_rows(out / "article" / "article.aligned.jsonl")}
+    assert rows[seg_id]["en"].startswith("Party") and rows[seg_id]["en"].endswith("act.")
