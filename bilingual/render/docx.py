@@ -84,14 +84,18 @@ def _spans(text: str, marks: list[tuple[int, int, str]]) -> list[tuple[str, str 
 
 def english_marks(text: str, terms: list[Term],
                   colour_of: dict[str, str]) -> list[tuple[int, int, str]]:
+    from bilingual.terms.match import Coverage
+
     marks: list[tuple[int, int, str]] = []
     lowered = text.casefold()
+    taken = Coverage(len(lowered))
     for term in sorted({t.en: t for t in terms if t.en}.values(), key=lambda t: -len(t.en)):
         needle = term.en.casefold()
         at = lowered.find(needle)
         while at >= 0:
-            if all(at >= b or at + len(needle) <= a for a, b, _ in marks):
+            if taken.free(at, at + len(needle)):
                 marks.append((at, at + len(needle), colour_of[term.en]))
+                taken.take(at, at + len(needle))
             at = lowered.find(needle, at + 1)
     return marks
 

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bilingual.fileio import atomic_open
+from bilingual.ingest.normalize import normalize_with_map
 from bilingual.ingest.script import ScriptConverter
 from bilingual.records import Segment, Term
 from bilingual.terms.entries import AUTO, Entry, Glossary
@@ -119,8 +120,9 @@ def load_term_tools(paths: Sequence[str | Path] | None = None, include_default: 
 
 
 def _term(segment: Segment, start: int, end: int, en: str, source: str, category: str,
-          entry: Entry | None = None, accepted: tuple[str, ...] = ()) -> Term:
-    o_start, o_end = original_span(segment.zh, start, end)
+          entry: Entry | None = None, accepted: tuple[str, ...] = (),
+          origin: list[int] | None = None) -> Term:
+    o_start, o_end = original_span(segment.zh, start, end, origin)
     # interned: a term recurs all through an article, its text is held once
     return Term(zh=sys.intern(segment.zh_simplified[start:end]), en=en, start=o_start, end=o_end,
                 source=source, category=category, norm_start=start, norm_end=end,
@@ -138,18 +140,21 @@ def find_terms(segment: Segment, tools: TermTools) -> list[Term]:
             covered = any(s <= place.start and e >= place.end for s, e, _ in whole)
             if not covered:
                 places.append(place)
-    terms = [_term(segment, p.start, p.end, p.en, AUTO, "place", accepted=p.accepted)
+    origin = normalize_with_map(segment.zh)[1]  # once per segment, for every term's span
+    terms = [_term(segment, p.start, p.end, p.en, AUTO, "place", accepted=p.accepted,
+                   origin=origin)
              for p in places]
     # the glossary runs in the stretches the places leave
     bounds = [0, *(x for p in places for x in (p.start, p.end)), len(text)]
     for gap_start, gap_end in zip(bounds[::2], bounds[1::2], strict=True):
         for start, end, entry in tools.matcher.find(text[gap_start:gap_end]):
             terms.append(_term(segment, gap_start + start, gap_start + end, entry.target,
-                               entry.source, entry.category, entry))
+                               entry.source, entry.category, entry, origin=origin))
     if tools.names is not None:
         taken = [(t.norm_start, t.norm_end) for t in terms]
         for person in tools.names.find_people(text, taken):
-            terms.append(_term(segment, person.start, person.end, person.en, AUTO, "person"))
+            terms.append(_term(segment, person.start, person.end, person.en, AUTO, "person",
+                               origin=origin))
     return sorted(terms, key=lambda t: t.norm_start)
 
 

@@ -29,6 +29,7 @@ from bilingual.chars import XML_ILLEGAL_RE
 from bilingual.engines.base import Engine
 from bilingual.records import Rung, Term
 from bilingual.terms.entries import Glossary
+from bilingual.terms.match import Coverage
 
 N_BEST = 4
 # Forced decoding passes after the first, per chunk. The second takes only the sentences the
@@ -92,13 +93,14 @@ def missing_terms(output: str, terms: list[Term]) -> list[str]:
     expected = Counter(t.en for t in terms if t.en)
     accepted = {t.en: t.accepted for t in terms if t.en}
     problems = []
-    taken: list[tuple[int, int]] = []
+    taken = Coverage(len(text))
     for en, count in sorted(expected.items(), key=lambda kv: -len(kv[0])):
         spans = [(a, b) for form in (en, *accepted[en]) for a, b in _occurrences(text, _norm(form))
-                 if all(b <= x or a >= y for x, y in taken)]
+                 if taken.free(a, b)]
         if len(spans) != count:
             problems.append(en)
-        taken.extend(spans)
+        for a, b in spans:
+            taken.take(a, b)
     for term in terms:
         if term.zh and term.zh in output and term.en not in problems:
             problems.append(term.en)  # the Chinese came through untranslated

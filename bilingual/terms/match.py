@@ -64,13 +64,30 @@ class Matcher:
         return found
 
 
-def original_span(zh: str, start: int, end: int) -> tuple[int, int]:
+def original_span(zh: str, start: int, end: int,
+                  origin: list[int] | None = None) -> tuple[int, int]:
     """Map a span of the normalised text back onto the original `zh`.
 
     zh_simplified = t2s(normalize(zh)), and the t2s step keeps lengths, so the
-    normalisation map is all that is needed.
+    normalisation map is all that is needed. `origin`: that map, when the caller maps many
+    spans of one segment (computing it per span made a long sentence quadratic).
     """
-    _, origin = normalize_with_map(zh)
+    if origin is None:
+        origin = normalize_with_map(zh)[1]
     if not origin:
         return start, end
     return origin[min(start, len(origin) - 1)], origin[min(end, len(origin)) - 1] + 1
+
+
+class Coverage:
+    """Which characters of a text spans already claim: an overlap test in the span's length,
+    where checking every claimed span made a sentence with thousands of terms quadratic."""
+
+    def __init__(self, length: int) -> None:
+        self.mask = bytearray(length + 1)
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.mask[start:end])
+
+    def take(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
