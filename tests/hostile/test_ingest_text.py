@@ -302,5 +302,5 @@ def test_a_page_keeps_its_own_private_use_characters(tmp_path: Path) -> None:
     page.write_text(f'<html><head><meta charset="utf-8"></head><body><h1>{TITLE}</h1>'
                     f"<p>{body}</p><p>&#xF0042;与&#983106;</p></body></html>", encoding="utf-8")
     text = read_source(page).text
-    assert f"私用区\U000F4E2D字符\U000F0041测试\x01一下\U00100041结束。" in text
+    assert "私用区\U000F4E2D字符\U000F0041测试\x01一下\U00100041结束。" in text
     assert "\U000F0042与\U000F0042" in text
