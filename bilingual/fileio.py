@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,3 +42,21 @@ def atomic_write_text(path: str | Path, text: str) -> None:
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     with atomic_open(path, "wb") as handle:
         handle.write(data)
+
+
+_RANDOM = r"[a-z0-9_]{8}"  # what tempfile.mkstemp puts between prefix and suffix
+
+
+def remove_temporaries(folder: Path, targets: str) -> int:
+    """Remove the temporaries `atomic_open` made in `folder` for files whose names match the
+    regex `targets`: a killed writer's, when the caller knows no writer is alive (it holds
+    the output folder's lock). Only that exact shape goes, never another file that happens to
+    end in ".part"; returns how many went."""
+    shape = re.compile(rf"\.(?:{targets})\.{_RANDOM}\.part")
+    removed = 0
+    for path in folder.glob(".*.part"):
+        if shape.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed

@@ -435,3 +435,36 @@ def test_the_page_marked_headline_is_the_title(tmp_path) -> None:
     assert kinds[1] == ("subtitle", "成功举办首届乡村振兴项目集中签约活动")
     assert kinds[2] == ("boilerplate", "优质作者")
     assert kinds[3][0] == "meta"
+
+
+def test_text_behind_a_read_more_button_or_in_a_page_form_is_kept() -> None:
+    """A hidden block of paragraphs is the rest of the article (展开全文), not furniture; an
+    ASP.NET portal wraps the whole page in a <form>; a style that only mentions display:none
+    in a comment hides nothing."""
+    for wrap in ("<div class='more' style='display:none;'>{}</div>",
+                 "<div hidden='until-found'>{}</div>",
+                 "<div style='/* display:none */ color:red'>{}</div>",
+                 "<form id='form1' method='post'>{}</form>"):
+        inner = "".join(f"<p>{p}</p>" for p in PARAS[1:])
+        page = _page("<h1>某县召开乡村振兴工作推进会</h1><div class='content'>"
+                     f"<p>{PARAS[0]}</p>" + wrap.format(inner) + "<button>展开全文</button></div>")
+        assert html_to_text(page).splitlines()[1:4] == PARAS, wrap
+
+
+def test_weak_furniture_words_never_cost_article_text() -> None:
+    """"content-foot", "ad-free", a <p class="share">, an inline <span class="ad"> in a
+    paragraph: article text whatever the class says."""
+    page = _page("<h1>某县召开乡村振兴工作推进会</h1><div class='content'>"
+                 f"<p class='share'>{PARAS[0]}</p><div class='content-foot'><p>{PARAS[1]}</p></div>"
+                 f"<div class='content ad-free'><p>{PARAS[2][:10]}<span class='ad'>"
+                 f"{PARAS[2][10:]}</span></p></div></div>")
+    assert html_to_text(page).splitlines()[1:] == PARAS
+
+
+def test_a_list_after_the_article_naming_this_page_is_not_its_headline() -> None:
+    page = _page("<font><b>某县召开乡村振兴工作推进会</b></font><div class='content'>"
+                 + "".join(f"<p>{p}</p>" for p in PARAS) + "</div><ul>"
+                 "<li><h3>某县召开乡村振兴工作推进会</h3></li><li><h3>某县举办农民丰收节</h3></li></ul>",
+                 title="某县召开乡村振兴工作推进会")
+    lines = html_to_text(page).splitlines()
+    assert all(p in lines for p in PARAS)

@@ -317,3 +317,14 @@ def test_a_signed_last_sentence_is_body_not_heading() -> None:
     page = "\n".join(["某某城市的声音", "2020-03-28 10:10:05", _PARA,
                       "正是有了平凡的你们，才有这座英雄的城！（评论员 王某 李某）"])
     assert _kinds_of(page) == ["title", "meta", "body", "body"]
+
+
+def test_a_numbered_section_under_the_title_is_a_heading() -> None:
+    from bilingual.ingest.article import build_article
+    from bilingual.ingest.reading import Source
+
+    text = ("某县关于做好2025年冬季安全生产工作的实施方案\n\n一、总体要求\n\n"
+            "坚持以习近平新时代中国特色社会主义思想为指导，统筹发展和安全。\n\n二、主要任务\n\n"
+            "开展隐患排查整治，加强重点行业领域监管。\n")
+    kinds = [s.kind for s in build_article(Source("p.txt", "p", text, "utf-8", "txt")).segments]
+    assert kinds == ["title", "heading", "body", "heading", "body"]

@@ -22,7 +22,7 @@ META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-
 
 # Elements whose text is never article content (a <video>'s text is the "your browser does
 # not support" fallback).
-HTML_DROP = ("script", "style", "noscript", "nav", "footer", "aside", "form", "iframe", "video",
+HTML_DROP = ("script", "style", "noscript", "nav", "footer", "aside", "iframe", "video",
              "audio", "canvas", "svg", "button", "select", "textarea", "template")
 HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th",
                "div", "dd", "dt", "section", "article", "center", "figcaption", "header", "tr",
@@ -47,14 +47,19 @@ MIN_DIV_PARAGRAPH = 20
 SENTENCE_END = re.compile(r"[。！？]")
 # Inline styles that hide an element: a browser never shows its text (share titles, video
 # blurbs kept for scripts).
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)", re.I)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 # Class or id words of page furniture around an article (readability's "unlikely candidates",
 # with the pinyin Chinese sites use): comments, related and recommended links, share bars,
 # sidebars, footers. Dropped only where they hold neither the article nor its headline.
 CHROME_HINT = re.compile(
     r"(?:^|[\s_-])(?:comments?|pinglun|related|relate|recommend|tuijian|xiangguan|share|"
-    r"fenxiang|sidebar|side|footer|foot|copyright|banquan|breadcrumbs?|crumbs?|toolbar|"
-    r"advert|ads?|guanggao|rank|paihang|hotnews)(?:$|[\s_\d-])", re.I)
+    r"fenxiang|sidebar|footer|copyright|banquan|breadcrumbs?|crumbs?|toolbar|"
+    r"advert|guanggao|rank|paihang|hotnews)(?:$|[\s_\d-])", re.I)
+# Words that name furniture only now and then ("content-foot", "ad-free", "side-content"):
+# an element they mark goes only when it holds no paragraph of text.
+WEAK_CHROME_HINT = re.compile(r"(?:^|[\s_-])(?:side|foot|ads?)(?:$|[\s_\d-])", re.I)
 MAX_KICKER_STEPS = 2
 MAX_KICKER_LEN = 40
 # Inline elements side by side with nothing between them, each with Chinese text, in a short
@@ -112,6 +117,9 @@ def html_article(markup: str) -> tuple[str, str]:
         return "", ""
     for bad in root.xpath("|".join(f"//{tag}" for tag in HTML_DROP)):
         bad.drop_tree()
+    for form in root.xpath("//form"):  # ASP.NET portals wrap the whole page in one <form>
+        if not _holds_text(form):
+            form.drop_tree()
     _drop_hidden(root)
     best = _best_block(root)
     if best is None:
@@ -138,13 +146,26 @@ def html_article(markup: str) -> tuple[str, str]:
     return "\n".join(lines), headline
 
 
+def _is_hidden(el: Any) -> bool:
+    hidden = el.get("hidden")
+    if hidden is not None and hidden.lower() != "until-found":  # until-found: found by search
+        return True
+    return bool(_HIDDEN_STYLE.search(_CSS_COMMENT.sub("", el.get("style", ""))))
+
+
 def _drop_hidden(root: Any) -> None:
-    """What a browser never shows: `hidden`, or hidden by an inline style."""
+    """What a browser never shows (`hidden`, an inline style hiding it) and is not article
+    text: a hidden block holding paragraphs is the rest of the article behind a "展开全文"
+    (read more) button, and stays."""
     hidden = [el for el in root.iter() if isinstance(el.tag, str)
-              and el.tag not in ("html", "body")
-              and (el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style", "")))]
+              and el.tag not in ("html", "body") and _is_hidden(el) and not _holds_text(el)]
     for el in hidden:
         el.drop_tree()
+
+
+def _holds_text(el: Any) -> bool:
+    """Whether an element is, or holds, a paragraph of article text."""
+    return any(True for _ in _paragraphs(el, long_only=True))
 
 
 def _drop_chrome(root: Any, keep: list[Any]) -> None:
@@ -155,20 +176,29 @@ def _drop_chrome(root: Any, keep: list[Any]) -> None:
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body"):
             continue
-        if CHROME_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
-            path = tree.getpath(el)
-            if not any(k == path or k.startswith(path + "/") for k in kept):
-                chrome.append(el)
+        hint = f"{el.get('class', '')} {el.get('id', '')}"
+        if el.tag == "p" or any(a.tag == "p" for a in el.iterancestors()) or not (
+                CHROME_HINT.search(hint) or (
+                WEAK_CHROME_HINT.search(hint) and not _holds_text(el))):
+            continue  # a <p> and what sits in one are text whatever their class says
+        path = tree.getpath(el)
+        if not any(k == path or k.startswith(path + "/") for k in kept):
+            chrome.append(el)
     for el in chrome:
         el.drop_tree()
 
 
-def _paragraphs(root: Any) -> Iterator[Any]:
+def _paragraphs(root: Any, long_only: bool = False) -> Iterator[Any]:
     """The elements that hold paragraph text: <p>, and the innermost <div>/<td>/<section>
-    that hold a sentence (some government portals set every paragraph in a <div>)."""
+    that hold a sentence (some government portals set every paragraph in a <div>);
+    `long_only`: <p> too only when it holds a sentence."""
     for el in root.iter():
-        if el.tag == "p":
+        if el.tag == "p" and not long_only:
             yield el
+        elif el.tag == "p":
+            text = el.text_content()
+            if _ideographs(text) >= MIN_DIV_PARAGRAPH and SENTENCE_END.search(text):
+                yield el
         elif el.tag in PARAGRAPH_LIKE and not any(
                 isinstance(c.tag, str) and c.tag in HTML_BLOCKS for c in el.iterdescendants()):
             text = el.text_content()
@@ -230,10 +260,10 @@ def _headline(root: Any, best: Any) -> Any:
             continue
         if _is_logo(el, sites):
             continue
+        if order[el] > at and not any(a is best for a in el.iterancestors()):
+            continue  # after the article: a list that names this page, a recommendation
         if page and _compact(text) == page:
             rank = -1  # the page says this is its headline
-        elif order[el] > at and not any(a is best for a in el.iterancestors()):
-            continue
         found.append((rank, abs(at - order[el]), el))
     return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
@@ -316,7 +346,7 @@ def _lines(el: Any) -> list[str]:
                 return
         # outside a <p>, inline elements the source puts on lines of their own are laid out
         # apart by the page's CSS (an info bar's author and time); inside one, they are text
-        between = node.tag != "p" and not pre
+        between = node.tag != "p" and not pre and len(node.text_content()) <= MAX_FIELD_BAR
         buf.append(_keep_breaks(node.text or "", pre))
         for child in node:
             if isinstance(child.tag, str):

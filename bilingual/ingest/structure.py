@@ -455,7 +455,8 @@ def _header(lines: Lines, kinds: Kinds, pick: int | None, marked: int | None = N
         if kinds[i] is None:  # between the headline and the date line: labels, or a deck
             deck = marked is not None and len(lines[i][2]) > MAX_LABEL \
                 and not FIELD_LABEL.match(lines[i][2])
-            kinds[i] = "subtitle" if deck else "boilerplate"
+            kinds[i] = "heading" if NUMBERED_HEADING.match(lines[i][2]) \
+                else "subtitle" if deck else "boilerplate"  # 一、总体要求 is the text's own
     kinds[title_at] = "title"
     above = title_at - 1
     if above >= 0 and kinds[above] is None and len(lines[above][2]) <= MAX_KICKER \

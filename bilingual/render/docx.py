@@ -381,7 +381,7 @@ def write_docx(article: Article, info: RunInfo, handle: IO[bytes]) -> None:
     try:
         stream_package(skeleton, handle, "word/document.xml", f"<!--{ROWS_MARK}-->",
                        _rows_xml(rows, colour_of, widths), size_hint=_size_hint(rows),
-                       limit=MAX_UNPACKED - 16 * 1024 * 1024)  # room for the other parts
+                       limit=MAX_UNPACKED)
     except PartTooLarge as exc:
         # every review DOCX we write can be imported back (review import refuses packages
         # over MAX_UNPACKED as implausible), and no word processor edits one this size

@@ -182,11 +182,12 @@ def stream_package(skeleton: IO[bytes], handle: IO[bytes], part: str, mark: str,
     its XML has `mark` (the mark itself dropped). Members keep their order ([Content_Types]
     first, as Word expects), names, times and compression. `size_hint`: a generous guess at
     the streamed part's size, which must say beforehand whether it needs a zip64 record;
-    `limit`: PartTooLarge when the part grows past it (0: none)."""
+    `limit`: PartTooLarge when the whole package would unpack to more (0: none)."""
     import zipfile
 
     with zipfile.ZipFile(skeleton) as source, \
             zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as target:
+        others = sum(i.file_size for i in source.infolist() if i.filename != part)
         for info in source.infolist():
             data = source.read(info)
             if info.filename != part:
@@ -197,12 +198,14 @@ def stream_package(skeleton: IO[bytes], handle: IO[bytes], part: str, mark: str,
             member.compress_type = zipfile.ZIP_DEFLATED
             # a zip64 record only where the part could pass 2 GB: Word wants plain zip
             with target.open(member, "w", force_zip64=size_hint > ZIP64_FROM) as out:
-                written = out.write(head.encode("utf-8"))
+                written = others + out.write(head.encode("utf-8"))
                 for piece in pieces:
                     written += out.write(piece.encode("utf-8"))
                     if limit and written > limit:
                         raise PartTooLarge(part)
-                out.write(tail.encode("utf-8"))
+                written += out.write(tail.encode("utf-8"))
+                if limit and written > limit:
+                    raise PartTooLarge(part)
 
 
 def append_runs(paragraph: Any, runs: list[str]) -> None:

@@ -9,9 +9,15 @@ from typing import Any
 
 from bilingual.chars import XML_ILLEGAL_RE
 from bilingual.errors import BilingualError
-from bilingual.fileio import atomic_open, atomic_write_bytes, atomic_write_text
+from bilingual.fileio import (
+    atomic_open,
+    atomic_write_bytes,
+    atomic_write_text,
+    remove_temporaries,
+)
 from bilingual.records import Article, Finding, RunInfo
 from bilingual.render.formats import FORMATS, Format, RenderContext
+from bilingual.run.lock import article_outputs
 
 
 def article_dir(out: Path, article: Article) -> Path:
@@ -98,8 +104,9 @@ def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Fin
 
     Callers decide beforehand whether a reviewer's DOCX may be replaced
     (`check_docx_untouched`); this writes what it is told to."""
-    article_dir(out, article)  # refuses an unsafe name before anything is written
-    # (callers hold the output folder's lock, which swept what a killed run left: run/lock.py)
+    folder = article_dir(out, article)  # refuses an unsafe name before anything is written
+    if folder.is_dir():  # callers hold the output folder's lock: a temporary here is stale
+        remove_temporaries(folder, article_outputs(article.stem))
     ctx = RenderContext(article, info, findings, dict(extra or {}))
     written: list[Path] = []
     for fmt in (f for f in FORMATS.values() if f.name in formats):

@@ -458,8 +458,9 @@ def write_run_json(result: BatchResult, out: Path) -> Path:
     import json
 
     from bilingual.fileio import atomic_write_text
+    from bilingual.run.lock import RUN_JSON
 
-    target = out / "run.json"
+    target = out / RUN_JSON
     try:
         atomic_write_text(target,
                           json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")

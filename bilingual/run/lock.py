@@ -13,10 +13,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from bilingual.errors import BilingualError
+
+RUN_JSON = "run.json"  # the run's record in the output folder (run/executor.py)
 
 LOCK_NAME = ".bilingual.lock"
 
@@ -82,15 +85,20 @@ def output_lock(out: Path) -> Iterator[None]:
 
 
 def sweep_partial(out: Path) -> int:
-    """Remove the temporaries (`.<name>.<random>.part`, see fileio.atomic_open) a killed run
-    left in the output folder and its article folders: with the lock held, no other run is
-    writing them. Done before anything decides what is up to date, so an article skipped as
-    up to date leaves none behind either. Returns how many went."""
-    removed = 0
-    for folder in [out, *(p for p in out.iterdir() if p.is_dir() and not p.is_symlink())]:
-        for stale in folder.glob(".*.part"):
-            if stale.is_file() and not stale.is_symlink():
-                with contextlib.suppress(OSError):
-                    stale.unlink()
-                    removed += 1
+    """Remove the temporaries a killed run left: `run.json`'s in the output folder, and our
+    outputs' in each article folder a run stamped. With the lock held no other run is writing
+    them; done before anything decides what is up to date, so an article skipped as up to
+    date leaves none behind either. Returns how many went."""
+    from bilingual.fileio import remove_temporaries
+    from bilingual.run.stamps import stamp_path
+
+    removed = remove_temporaries(out, re.escape(RUN_JSON))
+    for folder in out.iterdir():
+        if folder.is_dir() and not folder.is_symlink() and stamp_path(out, folder.name).exists():
+            removed += remove_temporaries(folder, article_outputs(folder.name))
     return removed
+
+
+def article_outputs(stem: str) -> str:
+    """The names of an article's outputs, stamp and hash file, as a regex."""
+    return rf"\.?{re.escape(stem)}\..+"

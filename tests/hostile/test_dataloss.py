@@ -103,12 +103,19 @@ def test_temporaries_a_killed_run_left_are_swept_even_when_all_is_up_to_date(
         cli, tmp_path, article):
     out = tmp_path / "out"
     assert _none(cli, article, out).returncode == 0
-    left = [out / "article" / ".article.bilingual.docx.k2j9.part", out / ".run.json.x7q.part"]
-    for path in left:
+    left = [out / "article" / ".article.bilingual.docx.k2j9x7q1.part",
+            out / "article" / "..article.bilingual.docx.sha256.a1b2c3d4.part",
+            out / ".run.json.x7q0p2_z.part"]
+    # not ours: a user's files that only end the same way, a folder no run stamped
+    mine = [out / ".notes.part", out / "article" / ".draft.part",
+            out / "article" / ".article.en.txt.part", out / "notes" / ".notes.abcdefgh.part"]
+    (out / "notes").mkdir()
+    for path in left + mine:
         path.write_bytes(b"half")
     again = _none(cli, article, out)
     assert again.returncode == 0 and "1 skipped" in again.stdout, again
     assert not any(p.exists() for p in left)
+    assert all(p.exists() for p in mine)
 
 
 def test_a_rewrite_that_fails_half_way_is_redone_not_skipped(cli, tmp_path, article):
@@ -141,22 +148,35 @@ def test_an_article_of_page_furniture_alone_is_refused(cli, tmp_path):
 
 
 def test_a_review_docx_too_large_to_import_is_refused_not_written(tmp_path, monkeypatch):
-    """Every review DOCX translate writes can be imported back: one that would pass the
-    size review import accepts fails its article with one line, and nothing is left."""
+    """Every review DOCX translate writes can be imported back: one whose package would
+    unpack past what review import accepts (all of it: rows, glossary appendix, the other
+    parts) fails its article with one line, and nothing is left. At exactly the limit it is
+    written."""
+    import zipfile
+
     import bilingual.render.docx
     from bilingual.render.formats import FORMATS
     from bilingual.run.executor import BatchOptions, run_batch
     from bilingual.run.inputs import collect_inputs, plan
     from bilingual.testing import ScriptedEngine
 
-    monkeypatch.setattr(bilingual.render.docx, "MAX_UNPACKED", 16 * 2**20 + 60_000)
     src = tmp_path / "in" / "long.txt"
     src.parent.mkdir()
     src.write_text(gen.TITLE + "\n\n" + "\n\n".join(gen.BODY * 60) + "\n", encoding="utf-8")
-    out = tmp_path / "out"
-    result = run_batch(plan(collect_inputs([src], None)), ScriptedEngine(), None,
-                       BatchOptions(out=out, formats=list(FORMATS)))
-    [outcome] = result.outcomes
-    assert outcome.result == "failed" and "review DOCX would unpack to over" in outcome.reason
-    assert "--formats" in outcome.reason and "\n" not in outcome.reason
-    assert not list((out / "long").glob("*.docx")) and not list((out / "long").glob(".*.part"))
+    items = plan(collect_inputs([src], None))
+    first = run_batch(items, ScriptedEngine(), None,
+                      BatchOptions(out=tmp_path / "first", formats=["docx"]))
+    assert [o.result for o in first.outcomes] == ["done"]
+    with zipfile.ZipFile(tmp_path / "first" / "long" / "long.bilingual.docx") as package:
+        unpacked = sum(i.file_size for i in package.infolist())
+    for limit, result in ((unpacked - 1, "failed"), (unpacked, "done")):
+        monkeypatch.setattr(bilingual.render.docx, "MAX_UNPACKED", limit)
+        out = tmp_path / f"out{limit}"
+        [outcome] = run_batch(items, ScriptedEngine(), None,
+                              BatchOptions(out=out, formats=list(FORMATS))).outcomes
+        assert outcome.result == result, outcome
+        if result == "failed":
+            assert "review DOCX would unpack to over" in outcome.reason
+            assert "--formats" in outcome.reason and "\n" not in outcome.reason
+            assert not list((out / "long").glob("*.docx"))
+            assert not list((out / "long").glob(".*.part"))

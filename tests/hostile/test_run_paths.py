@@ -214,8 +214,8 @@ def test_a_second_run_on_the_same_folder_is_refused(tmp_path: Path) -> None:
 
     out = tmp_path / "out"
     out.mkdir()
-    part = write(out / "a" / ".a.en.txt.abc.part", "in flight")
     with output_lock(out):
+        part = write(out / "a" / ".a.en.txt.k2j9x7q1.part", "in flight")  # the holder's
         one_line_error(translate(write(tmp_path / "a.txt"), "-o", out),
                        "another bilingual run is writing")
         one_line_error(invoke("review", "import", tmp_path / "a.txt", "-o", out, "--no-tm"),
