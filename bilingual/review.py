@@ -8,6 +8,7 @@ python-docx parses with entity resolution off; archives are checked before it op
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -156,7 +157,11 @@ def _package_parts(package: Any) -> tuple[str, str]:
     """(main document part, core properties part) named by the package's relationships."""
     found = {"main": "", "core": ""}
     for rel in _xml(package.read(_PACKAGE_RELS)):
-        kind, target = rel.get("Type", ""), rel.get("Target", "").lstrip("/")
+        # targets are relative to the package root: "./word/document.xml" and
+        # "word/../word/document.xml" name the same part
+        kind = rel.get("Type", "")
+        target = posixpath.normpath(rel.get("Target", "").lstrip("/")) \
+            if rel.get("Target") else ""
         if kind.endswith(_MAIN_REL):
             found["main"] = target
         elif kind.endswith(_CORE_REL):
@@ -166,12 +171,16 @@ def _package_parts(package: Any) -> tuple[str, str]:
     return found["main"], found["core"]
 
 
+_DC = "{http://purl.org/dc/elements/1.1/}"
+
+
 def _core_properties(package: Any, part: str) -> dict[str, str]:
-    """subject, description (python-docx's `comments`)... by local name."""
+    """The Dublin Core properties (subject; description, python-docx's `comments`) by name;
+    elements of other namespaces are not ours to read."""
     if not part:
         return {}
-    return {el.tag.rsplit("}", 1)[-1]: el.text or "" for el in _xml(package.read(part))
-            if isinstance(el.tag, str)}
+    return {el.tag[len(_DC):]: el.text or "" for el in _xml(package.read(part))
+            if isinstance(el.tag, str) and el.tag.startswith(_DC)}
 
 
 def _stream_rows(stream: Any) -> tuple[list[ReviewRow], int]:

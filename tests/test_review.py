@@ -377,3 +377,32 @@ def test_captions_styled_and_kept_out_of_the_running_text(tools, tmp_path: Path,
     row = rows_by_id(Document(str(target)))["p9.s2"]
     runs = [r for cell in row.cells[1:4] for r in cell.paragraphs[0].runs]
     assert runs and all(r.italic and r.font.size.pt == 8.5 for r in runs)
+
+
+def test_a_package_naming_its_parts_with_dot_segments_reads(tmp_path) -> None:
+    """`./word/document.xml` and `word/../word/document.xml` in the package relationships
+    name the usual part; a foreign namespace's <description> in core.xml is not ours."""
+    import zipfile
+
+    from bilingual.records import Article, RunInfo, Segment
+    from bilingual.render.docx import render_docx
+    from bilingual.review import read_review_docx
+
+    seg = Segment("p1.s1", "body", 1, 1, "县委召开会议。", "县委召开会议。", True, en="The meeting.")
+    article = Article("a.txt", "a", "utf-8", "txt", "simplified", [seg])
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(render_docx(article, RunInfo(generated="2026-01-01T00:00:00+00:00")))
+    for target in ("./word/document.xml", "word/../word/document.xml"):
+        moved = tmp_path / "moved.docx"
+        with zipfile.ZipFile(plain) as src, zipfile.ZipFile(moved, "w") as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename == "_rels/.rels":
+                    data = data.replace(b'Target="word/document.xml"', f'Target="{target}"'.encode())
+                if info.filename == "docProps/core.xml":
+                    data = data.replace(b"</cp:coreProperties>",
+                                        b'<x:description xmlns:x="urn:x">junk</x:description>'
+                                        b"</cp:coreProperties>")
+                dst.writestr(info, data)
+        meta, rows = read_review_docx(moved)
+        assert meta["stem"] == "a" and [r.id for r in rows] == ["p1.s1"], target
