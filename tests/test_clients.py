@@ -204,12 +204,16 @@ def omegat_runs(outputs: Path, tmp_path_factory) -> dict:
 
     def run(name: str):
         if name not in runs:
-            path, folder, lang = article(outputs, name)
+            path, _, lang = article(outputs, name)
             started = time.monotonic()
-            runs[name] = omegat.omegat_run(
-                path, output(folder, ".tmx"), tmp_path_factory.mktemp(f"omegat-{name}"),
-                source_lang=lang, segmentation_conf=omegat.segmentation_conf(),
-                filters_xml=omegat.FILTERS_BREAKS)
+            # the project as `bilingual omegat` makes it: the settings we ship, tested here
+            workdir = tmp_path_factory.mktemp(f"omegat-{name}")
+            made = runner.invoke(app, ["omegat", str(workdir / "project"), str(path),
+                                            "-o", str(outputs)])
+            assert made.exit_code == 0, made.output
+            assert f'<source_lang>{lang}</source_lang>' in \
+                (workdir / "project" / "omegat.project").read_text(encoding="utf-8")
+            runs[name] = omegat.run_console_translate(workdir / "project", workdir)
             runs[name].seconds = time.monotonic() - started
         return runs[name]
 

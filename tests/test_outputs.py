@@ -347,3 +347,39 @@ def test_docx_properties_and_layout(written: Path) -> None:
             assert cells[5].text == r["state"]  # the Status cell has one job
             shown = [f"{f['check']}: {f['message']}" for f in r["flags"]]
             assert cells[6].text.split("\n") == (shown or [""])
+
+
+def test_omegat_project_of_translated_articles(tmp_path: Path) -> None:
+    """`bilingual omegat`: sources, TMX in tm/auto, our segmentation and filter settings, the
+    TMX's language; a page's text as read; no TMX yet or an existing project → one line."""
+    from typer.testing import CliRunner
+
+    from bilingual.cli import app
+
+    runner = CliRunner()
+    txt = tmp_path / "notice.txt"
+    txt.write_text("县委召开疫情防控工作会议\n\n党员干部要把疫情当作命令。\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><meta charset='utf-8'></head><body><h1>县委召开乡村振兴会议</h1>"
+                    "<p>会议要求，各级党组织要压实责任，确保各项任务落地见效。</p></body></html>",
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    project = tmp_path / "project"
+    missing = runner.invoke(app, ["omegat", str(project), str(txt), "-o", str(out)])
+    assert missing.exit_code == 2 and "no notice.tmx" in missing.output
+    assert not (project / "omegat.project").exists()
+    done = runner.invoke(app, ["translate", str(txt), str(page), "-o", str(out), "--no-tm",
+                               "--engine", "none", "--formats", "tmx,jsonl", "--quiet"])
+    assert done.exit_code == 0, done.output
+    made = runner.invoke(app, ["omegat", str(project), str(txt), str(page), "-o", str(out)])
+    assert made.exit_code == 0, made.output
+    assert (project / "source" / "notice.txt").read_bytes() == txt.read_bytes()
+    assert (project / "source" / "page.txt").read_text(encoding="utf-8").splitlines() == [
+        "县委召开乡村振兴会议", "会议要求，各级党组织要压实责任，确保各项任务落地见效。"]
+    assert sorted(p.name for p in (project / "tm" / "auto").iterdir()) == ["notice.tmx",
+                                                                          "page.tmx"]
+    assert "<source_lang>zh-CN</source_lang>" in (project / "omegat.project").read_text("utf-8")
+    assert "segmentOn" in (project / "omegat" / "filters.xml").read_text("utf-8")
+    assert "ZH.*" in (project / "omegat" / "segmentation.conf").read_text("utf-8")
+    again = runner.invoke(app, ["omegat", str(project), str(txt), "-o", str(out)])
+    assert again.exit_code == 2 and "already holds an OmegaT project" in again.output

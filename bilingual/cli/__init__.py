@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from bilingual.cli import glossary, models, review, tm
+from bilingual.cli.omegat import omegat
 from bilingual.cli.segment import segment
 from bilingual.cli.translate import translate
 
@@ -40,6 +41,7 @@ def _main(
 
 app.command()(segment)
 app.command()(translate)
+app.command()(omegat)
 app.add_typer(models.app, name="models")
 app.add_typer(tm.app, name="tm")
 app.add_typer(glossary.app, name="glossary")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -20,31 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-JAR_CANDIDATES = ("/usr/share/omegat/OmegaT.jar", "/opt/omegat/OmegaT.jar")
+from bilingual.render import omegat as settings
 
-PROJECT_FILE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<omegat>
-  <project version="1.0">
-    <source_dir>__DEFAULT__</source_dir>
-    <source_dir_excludes>
-      <mask>**/.svn/**</mask>
-      <mask>**/.git/**</mask>
-    </source_dir_excludes>
-    <target_dir>__DEFAULT__</target_dir>
-    <tm_dir>__DEFAULT__</tm_dir>
-    <glossary_dir>__DEFAULT__</glossary_dir>
-    <glossary_file>__DEFAULT__</glossary_file>
-    <dictionary_dir>__DEFAULT__</dictionary_dir>
-    <source_lang>{source_lang}</source_lang>
-    <target_lang>{target_lang}</target_lang>
-    <source_tok>org.omegat.tokenizer.LuceneSmartChineseTokenizer</source_tok>
-    <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
-    <sentence_seg>{sentence_seg}</sentence_seg>
-    <support_default_translations>true</support_default_translations>
-    <remove_tags>false</remove_tags>
-  </project>
-</omegat>
-"""
+# the project settings bilingual ships (bilingual/render/omegat.py), as the tests name them
+FILTERS_BREAKS = settings.FILTERS_BREAKS
+PROJECT_FILE = settings.PROJECT_FILE
+chinese_srx_rules = settings.chinese_srx_rules
+segmentation_conf = settings.segmentation_conf
+
+JAR_CANDIDATES = ("/usr/share/omegat/OmegaT.jar", "/opt/omegat/OmegaT.jar")
 
 # Run by OmegaT on project events; on COMPILE the project is loaded and the TMX applied.
 DUMP_SCRIPT = r"""
@@ -162,105 +145,6 @@ def omegat_run(source_text_path: str | Path, tmx_path: str | Path | None, workdi
 
 
 # --- project settings that make OmegaT segment as bilingual does ---------------------------
-
-# OmegaT's plain-text filter, by default, makes one paragraph of lines that are not separated
-# by an empty line ("2020-02-03 09:15" and "来源：…" become one segment). bilingual makes every
-# non-empty line a paragraph: the filter's option segmentOn=BREAKS does the same.
-FILTERS_BREAKS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<filters removeTags="false" removeSpacesNonseg="true" preserveSpaces="false"
-         ignoreFileContext="false">
-    <filter className="org.omegat.filters2.text.TextFilter" enabled="true">
-        <files sourceFilenameMask="*.txt" targetFilenamePattern="${filename}"/>
-        <option name="segmentOn" value="BREAKS"/>
-    </filter>
-</filters>
-"""
-
-
-def _rule_xml(break_rule: bool, before: str, after: str) -> str:
-    return (
-        '    <void method="add">\n'
-        '     <object class="org.omegat.core.segmentation.Rule">\n'
-        f'      <void property="afterbreak"><string>{escape(after)}</string></void>\n'
-        f'      <void property="beforebreak"><string>{escape(before)}</string></void>\n'
-        f'      <void property="breakRule"><boolean>{str(break_rule).lower()}</boolean></void>\n'
-        '     </object>\n'
-        '    </void>\n')
-
-
-def chinese_srx_rules() -> list[tuple[bool, str, str]]:
-    """bilingual's sentence rules (bilingual.ingest.segment.ZH) as SRX rules (break?, before, after),
-    in order: the first rule that matches a position decides, as SRX says. OmegaT scans each
-    pattern with find() (matches do not overlap) and Java regex lookbehind must be bounded, so
-    this is a close translation, not a proof: `tricky_paragraphs` measures what still differs.
-    """
-    from bilingual.chars import IDEOGRAPHS as CJK
-    from bilingual.ingest.segment import ZH
-
-    def cls(chars: str) -> str:  # keeps ranges such as CJK's "\u3400-\u4dbf"
-        return "[" + "".join("\\" + c if c in "\\[]^&" else c for c in chars) + "]"
-
-    stops = cls(ZH.terminators + ZH.halfwidth_terminators)
-    full, half = cls(ZH.terminators), cls(ZH.halfwidth_terminators)
-    closers = cls(ZH.closers)
-    dots = "(?:" + "|".join(re.escape(e) for e in ZH.ellipses) + ")"
-    dots_not_latin = "(?:" + "|".join(
-        f"(?<=[{CJK}]){re.escape(e)}" if e.startswith(".") else re.escape(e)
-        for e in ZH.ellipses) + ")"
-    chinese = cls(ZH.chinese_context)
-    space = "[ \\t\u3000\u00a0]"
-    go_on = cls(ZH.no_break_after_ellipsis)[1:-1]  # "……等", "……，": the sentence goes on
-    punct = cls(ZH.terminators + ZH.halfwidth_terminators + "…⋯.")[1:-1]
-    opened = (f"(?<={re.escape(ZH.title_open)}[^{re.escape(ZH.title_close)}]{{0,400}}"
-              f"[{punct}]{{1,12}}{closers}{{0,8}}{space}{{0,8}})")
-    tail = f"{closers}*(?:{dots}(?=\\S))?{closers}*"  # closers, an ellipsis after a quote
-    return [
-        # no sentence ends inside 《…》 (after an unclosed 《)
-        (False, opened, "."),
-        # a cluster of terminators, ellipses and closers is one: no break inside it
-        (False, f"(?:{stops}|{dots})", f"(?:{stops}|{dots}|{closers})"),
-        (False, f"{stops}{closers}+", f"{dots}\\S"),  # "！”……" then more
-        # full-width terminators end a sentence, with what follows them in the cluster
-        (True, f"{full}(?:{stops}|{dots})*{tail}", "."),
-        # half-width ! ? only after Chinese
-        (True, f"{chinese}(?:{dots})*{half}(?:{stops}|{dots})*{tail}", "."),
-        # a cluster led by ! ? after Latin text ends no sentence, ellipsis or not
-        (False, f"(?:^|(?<!{chinese})){half}(?:{stops}|{dots})*{tail}{space}*", "."),
-        # an ellipsis ends a sentence only when something new follows ("..." only after CJK)
-        (True, f"(?<!\\.\\.\\.){dots_not_latin}(?:{dots})*{tail}{space}*", f"[^\\s{go_on}]"),
-    ]
-
-
-def segmentation_conf(rules: list[tuple[bool, str, str]] | None = None,
-                      language_pattern: str = "ZH.*") -> str:
-    """A project-specific omegat/segmentation.conf (OmegaT 3.x keeps it in java.beans XML, the
-    form SRX.saveTo writes; a rules list not wrapped in a java.util.ArrayList object fails to
-    load and OmegaT silently falls back to its global rules):
-    for Chinese, only `rules` (default: bilingual's), none of OmegaT's Default rules."""
-    rules = chinese_srx_rules() if rules is None else rules
-    body = "".join(_rule_xml(*rule) for rule in rules)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<java version="17" class="java.beans.XMLDecoder">\n'
-        ' <object class="org.omegat.core.segmentation.SRX">\n'
-        '  <void property="mappingRules">\n'
-        '   <void method="add">\n'
-        '    <object class="org.omegat.core.segmentation.MapRule">\n'
-        '     <void property="language"><string>Chinese (bilingual)</string></void>\n'
-        f'     <void property="pattern"><string>{escape(language_pattern)}</string></void>\n'
-        '     <void property="rules">\n'
-        '      <object class="java.util.ArrayList">\n'
-        f'{body}'
-        '      </object>\n'
-        '     </void>\n'
-        '    </object>\n'
-        '   </void>\n'
-        '  </void>\n'
-        '  <void property="segmentSubflows"><boolean>true</boolean></void>\n'
-        '  <void property="version"><string>0.2.2</string></void>\n'
-        ' </object>\n'
-        '</java>\n')
-
 
 # --- comparing OmegaT's segments with bilingual's ------------------------------------------
 
