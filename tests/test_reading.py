@@ -308,7 +308,7 @@ def test_page_the_parser_cannot_read_is_an_error(tmp_path: Path, monkeypatch) ->
     path = tmp_path / "deep.html"
     path.write_text("<html><body>" + "<div>" * 10_000 + "<p>正文在最深处。</p>" + "</div>" * 10_000
                     + "</body></html>", encoding="utf-8")
-    with pytest.raises(BilingualError, match="too deeply nested"):
+    with pytest.raises(BilingualError, match="cannot be read in full"):
         read_source(path)
 
 
@@ -468,3 +468,13 @@ def test_a_list_after_the_article_naming_this_page_is_not_its_headline() -> None
                  title="某县召开乡村振兴工作推进会")
     lines = html_to_text(page).splitlines()
     assert all(p in lines for p in PARAS)
+
+
+def test_a_stray_end_of_document_before_the_article_loses_nothing() -> None:
+    """A header include that closes </body></html> before the article (a gazette page on a
+    government portal): the article after it is read, not refused."""
+    page = ("<html><head><meta charset='utf-8'><title>某县召开乡村振兴工作推进会</title></head><body>"
+            "<div class='head'>某县人民政府门户网站</div></body></html>"
+            "<div class='main'><h1>某县召开乡村振兴工作推进会</h1>"
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></body></html>")
+    assert html_to_text(page).splitlines()[-3:] == PARAS

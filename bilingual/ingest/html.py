@@ -67,12 +67,18 @@ MAX_KICKER_LEN = 40
 MAX_FIELD_BAR = 120
 
 
+# A page stitched from fragments may close </body></html> before its article (a header
+# include with its own end tags): libxml2 then drops everything after. The document ends where
+# the file does, so these end tags carry nothing and go before parsing.
+_END_OF_DOCUMENT = re.compile(r"</\s*(?:body|html)\s*>", re.I)
+
+
 def _parse(markup: str) -> Any:
     import lxml.html
 
     parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        return lxml.html.document_fromstring(markup, parser=parser)
+        return lxml.html.document_fromstring(_END_OF_DOCUMENT.sub("", markup), parser=parser)
     except Exception:  # lxml raises several types for hopeless markup
         return None
 
@@ -469,7 +475,8 @@ def read_html_bytes(data: bytes, name: str, declared: str | None = None) -> Page
         sheltered, base = _shelter(markup)
         text, headline = EXTRACTORS[EXTRACTOR](sheltered)
     except PageTooDeep as exc:
-        raise BilingualError("the page's markup is too deeply nested to read in full", name,
+        raise BilingualError("the page's markup cannot be read in full (the parser loses most "
+                             "of its text)", name,
                              "paste the article's text into a .txt file") from exc
     text, headline = _unshelter(text, base), _unshelter(headline, base)
     if not text.strip() and _markup_ideographs(markup):
