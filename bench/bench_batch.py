@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import FIXTURES, REPO, report
+from bench.common import FIXTURES, REPO, fresh, report
 
 CHILD = r"""
 import json, resource, sys, time
@@ -49,8 +49,10 @@ def make_inbox(root: Path, count: int) -> Path:
 
 
 def run(inbox: Path, out: Path, packages: Path, jobs: int) -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(inbox), str(out), str(packages),
-                           str(jobs)], capture_output=True, text=True, check=True, cwd=REPO)
+    with tempfile.TemporaryDirectory() as tmp:  # started fresh: its memory is its own
+        proc = subprocess.run(fresh([sys.executable, "-c", CHILD, str(inbox), str(out),
+                                     str(packages), str(jobs)], Path(tmp) / "report.json"),
+                              capture_output=True, text=True, check=True, cwd=REPO)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 

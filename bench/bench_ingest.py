@@ -1,35 +1,35 @@
 """Memory and time of a big article through `segment` and `translate --engine none` (issue 10).
 
-Each command runs in its own process, and its peak resident memory is read from that process
-alone (`os.wait4`), so the figures are per command. Prints the ratio of peak memory to the
+Each command runs in its own process, started from a small fresh one (`common.fresh`), and
+its peak resident memory is that process's alone, so the figures are per command even inside
+`bench.run`. Prints the ratio of peak memory to the
 file's size: the issue measured about 170× before the fix.
 `python -m bench.bench_ingest [MB ...]` (default 10 MB; the name finder runs on a 20th of it).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from bench.common import big_article, bilingual_cmd, report
+from bench.common import big_article, bilingual_cmd, fresh, report
 
 
 def measure(args: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one command."""
-    start = time.perf_counter()
+    """(wall seconds, peak RSS in MB) of one command, measured alone (`common.fresh`)."""
     env = {**os.environ, "BILINGUAL_MAX_SIZE_MB": "100"}  # the default limit is 20 MB
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise SystemExit(f"{' '.join(args)} failed: {err.strip()[-500:]}")
-    return wall, usage.ru_maxrss / 1024  # ru_maxrss is in KB on Linux
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        proc = subprocess.run(fresh(args, report), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, env=env)
+        figures = json.loads(report.read_text()) if report.exists() else {"code": -1}
+    if proc.returncode != 0 or figures["code"] != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.decode().strip()[-500:]}")
+    return figures["seconds"], figures["rss_mb"]
 
 
 def main(sizes: list[float] | None = None) -> None:

@@ -33,6 +33,26 @@ def run_command(args: list[str], repeat: int = 5) -> float:
     return best_of(lambda: subprocess.run(args, check=True, capture_output=True), repeat)
 
 
+# A process's peak memory (ru_maxrss) counts the copy of its parent it was forked as, before
+# exec: a command started from a bench that has grown to 500 MB reports 500 MB whatever it
+# does. So a command is started from a small fresh Python, which reports its child's peak.
+_FRESH = """
+import json, os, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[2:]).returncode
+report = {"code": code, "seconds": time.perf_counter() - start,
+          "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+with open(sys.argv[1], "w") as handle:
+    json.dump(report, handle)
+"""
+
+
+def fresh(args: list[str], report: Path) -> list[str]:
+    """`args` started from a small fresh process that writes {code, seconds, rss_mb} of the
+    command alone to `report` (its stdout and stderr pass through)."""
+    return [sys.executable, "-c", _FRESH, str(report), *args]
+
+
 def bilingual_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "bilingual.cli", *args]
 
