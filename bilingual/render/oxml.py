@@ -208,6 +208,6 @@ def stream_package(skeleton: IO[bytes], handle: IO[bytes], part: str, mark: str,
                     raise PartTooLarge(part)
 
 
-def append_runs(paragraph: Any, runs: list[str]) -> None:
-    """Runs (`run_xml`) at the end of a python-docx paragraph."""
-    paragraph._p.extend(list(_parse("".join(runs), "p")))
+def append_rows(table: Any, rows: list[RowXml]) -> None:
+    """Rows at the end of a python-docx table, parsed in one go."""
+    table._tbl.extend(list(_parse("".join(r.xml() for r in rows), "tbl")))
