@@ -7,8 +7,10 @@ is run again after a reviewer's import and reflects what the reviewer wrote.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
 from bilingual.chars import CJK_ONLY_PUNCT, IDEOGRAPH_RE, MONTHS, has_ideograph
@@ -106,30 +108,58 @@ def check_segment(seg: Segment) -> list[Finding]:
     return out
 
 
-def run_qa(segments: list[Segment]) -> list[Finding]:
-    """All findings; each segment's QA flags are replaced by its new findings (findings of
-    other origins, such as engine errors, are kept)."""
-    findings: list[Finding] = []
-    targets: dict[str, set[str]] = {}
-    for seg in segments:
-        seg.flags = [f for f in seg.flags if f.check not in CHECKS]
-        found = check_segment(seg)
+def _digest(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                          digest_size=8).digest(), "big")
+
+
+class SameTarget:
+    """Which English is shared by different Chinese sentences of one article, fed part by
+    part: a long article's segments are never all in memory, so it keeps 8-byte digests
+    (English → its one source, or 0 once there are several), not the sentences."""
+
+    def __init__(self) -> None:
+        self._source: dict[int, int] = {}
+
+    def add(self, seg: Segment) -> None:
         if seg.translate and seg.en:
-            targets.setdefault(seg.en.strip().casefold(), set()).add(seg.zh_simplified)
-        seg.flags.extend(found)
-    for seg in segments:
-        if seg.translate and seg.en and len(targets[seg.en.strip().casefold()]) > 1:
+            key, source = _digest(seg.en.strip().casefold()), _digest(seg.zh_simplified) or 1
+            if self._source.setdefault(key, source) != source:
+                self._source[key] = 0
+
+    def flag(self, seg: Segment) -> None:
+        if seg.translate and seg.en and self._source.get(
+                _digest(seg.en.strip().casefold())) == 0:
             seg.flags.append(Finding("same-target",
                                      "the same English as a different Chinese sentence",
                                      "warning", seg.id))
+
+
+def check_part(segments: Iterable[Segment], same: SameTarget) -> None:
+    """Every check but `same-target`, which needs the whole article (`SameTarget.flag`);
+    each segment's QA flags are replaced (findings of other origins, such as engine errors,
+    are kept)."""
     for seg in segments:
+        seg.flags = [f for f in seg.flags if f.check not in CHECKS]
+        seg.flags.extend(check_segment(seg))
+        same.add(seg)
+
+
+def run_qa(segments: Sequence[Segment]) -> list[Finding]:
+    """All findings of an article held whole; each segment's QA flags are replaced by its new
+    findings (findings of other origins, such as engine errors, are kept)."""
+    same = SameTarget()
+    check_part(segments, same)
+    findings: list[Finding] = []
+    for seg in segments:
+        same.flag(seg)
         findings.extend(seg.flags)
     return findings
 
 
-def summary(findings: list[Finding]) -> dict[str, int]:
+def summary(findings: Iterable[Finding]) -> dict[str, int]:
     return dict(Counter(f.check for f in findings))
 
 
-def as_dicts(findings: list[Finding]) -> list[dict[str, str]]:
+def as_dicts(findings: Iterable[Finding]) -> list[dict[str, str]]:
     return [asdict(f) for f in findings]

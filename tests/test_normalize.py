@@ -58,3 +58,24 @@ def test_clean_text_removes_whole_escape_codes_and_says_where() -> None:
                                            " and 1 invalid character")
     text = "党员干部\t说：“好。”\r\n"  # tab and line breaks are text, not damage
     assert clean_text(text) == (text, [])
+
+
+def test_a_long_text_normalised_in_pieces_is_normalised_as_a_whole() -> None:
+    """A whole article on one line is normalised in pieces (the offset map's lists cost some
+    100 bytes a character); cut inside runs of ideographs, no rule can tell."""
+    import random
+
+    from bilingual.ingest.normalize import normalize_with_map
+
+    rng = random.Random(3)
+    ideographs = [*"安阳市委书记中国共产党", "\U00020001"]
+    others = [" ", "\u3000", ",", ":", "(", ")", "。", "，", "a", "B", "1", "\u200b", "\t", "?"]
+    cut = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(ideographs if rng.random() < 0.6 else others)
+                       for _ in range(rng.randint(1, 120)))
+        whole = normalize_with_map(text)[0]
+        for piece in (1, 2, 3, 5, 8):
+            assert normalize(text, piece) == whole, (text, piece)
+        cut += len(text) > 8 and normalize(text, 8) == whole
+    assert cut > 1000

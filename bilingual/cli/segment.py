@@ -27,16 +27,17 @@ def segment(
 ) -> None:
     """Show an article's structure and sentences."""
     with user_errors():
-        from bilingual.ingest.article import load_article
-        from bilingual.ingest.reading import set_max_size
+        from bilingual.ingest.article import open_article
+        from bilingual.ingest.reading import read_source, set_max_size
 
         set_max_size(max_size)
-        article = load_article(path, zh_script=zh_script)
-        if fmt == "jsonl":
-            from bilingual.render.jsonl import dumps
+        article, segments = open_article(read_source(path), zh_script=zh_script)
+        if fmt == "jsonl":  # written as made: a long article is never held as records
+            from bilingual.render.jsonl import lines
 
-            write_or_print((dumps([seg]) for seg in article.segments), output, [path])
+            write_or_print(lines(segments), output, [path])
         else:
             from bilingual.render.listing import render_listing
 
+            article.segments = list(segments)
             write_or_print(render_listing(article), output, [path])

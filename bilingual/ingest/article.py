@@ -6,6 +6,7 @@ This is the first half of the pipeline; every later stage takes the `Segment`s m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from bilingual.ingest.normalize import (
@@ -40,33 +41,37 @@ def _same(form: str, piece: str) -> str:
     return piece if form == piece else form
 
 
+def _block_segments(
+    para: int, block: Block, scripts: ScriptConverter, input_script: str, zh_script: str
+) -> Iterator[Segment]:
+    pieces = split_sentences(block.text) if block.kind in SPLIT_KINDS else [block.text]
+    translate = block.kind not in NO_TRANSLATE_KINDS
+    if block.kind == "meta" and set(block.meta) <= {"date", "time"}:
+        translate = False  # a bare date line is rendered from its fields
+    for index, piece in enumerate(pieces, start=1):
+        # one string where the forms agree (most articles): a long article holds each
+        # sentence once, not three times
+        simplified = _same(simplified_form(piece, scripts, input_script), piece)
+        display = _same(scripts.display(piece, input_script, zh_script), piece)
+        yield Segment(
+            id=f"p{para}.s{index}",
+            kind=block.kind,
+            para=para,
+            index=index,
+            zh=piece,
+            zh_simplified=simplified,
+            translate=translate,
+            line=block.line,
+            zh_display=display,
+            meta=dict(block.meta) if index == 1 else {},
+        )
+
+
 def segments_from_blocks(
     blocks: list[Block], scripts: ScriptConverter, input_script: str, zh_script: str
 ) -> list[Segment]:
-    segments: list[Segment] = []
-    for para, block in enumerate(blocks, start=1):
-        pieces = split_sentences(block.text) if block.kind in SPLIT_KINDS else [block.text]
-        for index, piece in enumerate(pieces, start=1):
-            # one string where the forms agree (most articles): a long article holds each
-            # sentence once, not three times
-            simplified = _same(simplified_form(piece, scripts, input_script), piece)
-            display = _same(scripts.display(piece, input_script, zh_script), piece)
-            translate = block.kind not in NO_TRANSLATE_KINDS
-            if block.kind == "meta" and set(block.meta) <= {"date", "time"}:
-                translate = False  # a bare date line is rendered from its fields
-            segments.append(Segment(
-                id=f"p{para}.s{index}",
-                kind=block.kind,
-                para=para,
-                index=index,
-                zh=piece,
-                zh_simplified=simplified,
-                translate=translate,
-                line=block.line,
-                zh_display=display,
-                meta=dict(block.meta) if index == 1 else {},
-            ))
-    return segments
+    return [seg for para, block in enumerate(blocks, start=1)
+            for seg in _block_segments(para, block, scripts, input_script, zh_script)]
 
 
 def article_meta(
@@ -85,10 +90,12 @@ def article_meta(
     return meta
 
 
-def build_article(
+def open_article(
     source: Source, scripts: ScriptConverter | None = None, zh_script: str = "auto"
-) -> Article:
-    """Structure and segments of one read document."""
+) -> tuple[Article, Iterator[Segment]]:
+    """The article's structure now, its segments one paragraph at a time: the returned
+    `Article` has no segments yet; the iterator makes them, with their reading findings.
+    A long article is never held as segment records whole (run/parts.py)."""
     scripts = scripts or ScriptConverter()
     input_script = scripts.detect(source.text)
     lines = []
@@ -103,51 +110,107 @@ def build_article(
             cleaned[number] = [Removal(max(r.at - lead, 0), r.kind) for r in removals]
         lines.append((number, text, simplified_form(text, scripts, input_script)))
     blocks = classify(lines, source.headline)
-    segments = segments_from_blocks(blocks, scripts, input_script, zh_script)
-    _flag_cleaned(segments, cleaned)
-    _flag_no_body(segments, source.format)
-    return Article(
+    del lines
+    article = Article(
         path=source.name,
         stem=source.stem,
         encoding=source.encoding,
         format=source.format,
         script=input_script,
-        segments=segments,
+        segments=[],
         meta=article_meta(blocks, scripts, input_script),
     )
+    no_body = not any(block.kind == "body" for block in blocks)
+    return article, _segments(blocks, scripts, input_script, zh_script, cleaned,
+                              source.format if no_body else "")
 
 
-def _flag_no_body(segments: list[Segment], fmt: str) -> None:
+def _segments(blocks: list[Block], scripts: ScriptConverter, input_script: str,
+              zh_script: str, cleaned: dict[int, list[Removal]], no_body: str
+              ) -> Iterator[Segment]:
+    """Segments one at a time, with their reading findings: even one paragraph the size of
+    the article is never held as records. The cleaning findings of a line go to the segments
+    that start on it (a line the structure step merged into another paragraph reports on
+    that paragraph)."""
+    starts = sorted({block.line for block in blocks})
+    by_line: dict[int, list[list[Removal]]] = {}
+    for number in sorted(cleaned) if starts else ():
+        by_line.setdefault(_at_or_before(starts, number), []).append(
+            sorted(cleaned[number], key=lambda r: r.at))
+
+    def made() -> Iterator[Segment]:
+        blocks.reverse()  # taken from the end as they are used: their text is freed as we go
+        para = 0
+        while blocks:
+            para += 1
+            yield from _block_segments(para, blocks.pop(), scripts, input_script, zh_script)
+
+    segments = _flag_cleaned(made(), by_line) if by_line else made()
+    first = next(segments, None)
+    if first is None:
+        return
+    if no_body:
+        _flag_no_body(first, no_body)
+    yield first
+    yield from segments
+
+
+def _at_or_before(starts: list[int], number: int) -> int:
+    """The last of the sorted `starts` at or before `number` (else the first)."""
+    import bisect
+
+    at = bisect.bisect_right(starts, number)
+    return starts[at - 1] if at else starts[0]
+
+
+def build_article(
+    source: Source, scripts: ScriptConverter | None = None, zh_script: str = "auto"
+) -> Article:
+    """Structure and segments of one read document."""
+    article, segments = open_article(source, scripts, zh_script)
+    article.segments = list(segments)
+    return article
+
+
+def _flag_no_body(first: Segment, fmt: str) -> None:
     """Text but no body paragraph: most often a page whose article was not found, which must
     not pass for a translated article unremarked."""
-    if segments and not any(seg.kind == "body" for seg in segments):
-        where = ("the page's article may not have been found: save the article's own page, "
-                 "or paste its text into a .txt file") if fmt == "html" else \
-            "check that the file holds the article's text"
-        segments[0].flags.append(Finding("no-body", f"no body paragraph recognised; {where}",
-                                         "warning", segments[0].id))
+    where = ("the page's article may not have been found: save the article's own page, "
+             "or paste its text into a .txt file") if fmt == "html" else \
+        "check that the file holds the article's text"
+    first.flags.append(Finding("no-body", f"no body paragraph recognised; {where}",
+                               "warning", first.id))
 
 
-def _flag_cleaned(segments: list[Segment], cleaned: dict[int, list[Removal]]) -> None:
-    """An `input-cleaned` finding on each segment whose text lost characters in cleaning."""
-    if not cleaned:
-        return
-    by_line: dict[int, list[Segment]] = {}
-    for seg in segments:
-        by_line.setdefault(seg.line, []).append(seg)
-    for number, removals in cleaned.items():
-        # a line the structure step merged into another paragraph reports on that paragraph
-        line = max((n for n in by_line if n <= number), default=min(by_line, default=0))
-        pieces = by_line.get(line, [])
-        start = 0
-        for i, seg in enumerate(pieces):
-            end = start + len(seg.zh)
-            last = i == len(pieces) - 1
-            mine = [r for r in removals if start <= r.at < end or (last and r.at >= end)]
-            if mine:
-                seg.flags.append(Finding("input-cleaned", describe_removals(mine), "warning",
-                                         seg.id))
-            start = end
+def _flag_cleaned(segments: Iterator[Segment], by_line: dict[int, list[list[Removal]]]
+                  ) -> Iterator[Segment]:
+    """An `input-cleaned` finding on each segment whose text lost characters in cleaning.
+    `by_line`: the removals (each input line's, sorted) that fall to the segments starting on
+    a line, at offsets into their joined text; what lies past the end goes to the last."""
+    seg = next(segments, None)
+    line, start = -1, 0
+    lists: list[list[Removal]] = []  # the line's removals
+    taken: list[int] = []  # how many of each are reported already
+    while seg is not None:
+        following = next(segments, None)  # one ahead: is `seg` the last of its line?
+        if seg.line != line:
+            line, start = seg.line, 0
+            lists = by_line.pop(line, [])
+            taken = [0] * len(lists)
+        end = start + len(seg.zh)
+        last = following is None or following.line != line
+        for n, removals in enumerate(lists):
+            upto = len(removals) if last else taken[n]
+            while not last and upto < len(removals) and removals[upto].at < end:
+                upto += 1
+            if upto > taken[n]:
+                seg.flags.append(Finding("input-cleaned",
+                                         describe_removals(removals[taken[n]:upto]),
+                                         "warning", seg.id))
+                taken[n] = upto
+        start = end
+        yield seg
+        seg = following
 
 
 def load_article(

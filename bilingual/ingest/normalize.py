@@ -11,6 +11,7 @@ display, and the offset map lets matches found in the normalised text be shown i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bilingual.chars import ANSI_ESCAPE_RE, CJK_PUNCT, IDEOGRAPH_RE, IDEOGRAPHS, UNSAFE_CHAR_RE
@@ -73,11 +74,33 @@ def describe_removals(removals: list[Removal]) -> str:
     return f"removed {listed}"
 
 
-def normalize(text: str) -> str:
-    """Normalised text only (see `normalize_with_map`)."""
+def normalize(text: str, piece: int = 8192) -> str:
+    """Normalised text only (see `normalize_with_map`). A long text (a whole article on one
+    line) is done in pieces of about `piece` characters: the map's per-character lists
+    would cost some 100 bytes a character."""
     if not _needs_work.search(text):
         return text
-    return normalize_with_map(text)[0]
+    if len(text) <= piece:
+        return normalize_with_map(text)[0]
+    return "".join(normalize_with_map(part)[0] for part in _pieces(text, piece))
+
+
+# Where a text may be cut without changing its normalisation: inside a run of four
+# ideographs, between the second and the third. Every rule looks at most at the visible
+# character before, the character after, and whether a run of ideographs is longer than one:
+# none of them can tell the cut is there.
+_SAFE_CUT = re.compile(f"(?<=[{IDEOGRAPHS}]{{2}})(?=[{IDEOGRAPHS}]{{2}})")
+
+
+def _pieces(text: str, piece: int) -> Iterator[str]:
+    start = 0
+    while len(text) - start > piece:
+        cut = _SAFE_CUT.search(text, start + piece)
+        if cut is None:
+            break
+        yield text[start:cut.start()]
+        start = cut.start()
+    yield text[start:]
 
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:

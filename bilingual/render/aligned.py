@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from bilingual.records import Article, RunInfo, Segment
 from bilingual.render.tmx import TmxUnit, source_lang, tmx_pieces
-from bilingual.render.tsv import render_csv, tsv_lines
+from bilingual.render.tsv import csv_lines, render_csv, tsv_lines
 
 TSV_COLUMNS = ("id", "kind", "zh", "en", "state")
 
@@ -33,6 +33,10 @@ def aligned_tsv_lines(article: Article) -> Iterator[str]:
 
 def render_aligned_tsv(article: Article) -> str:
     return "".join(aligned_tsv_lines(article))
+
+
+def aligned_csv_lines(article: Article) -> Iterator[str]:
+    return csv_lines(TSV_COLUMNS, _rows(article))
 
 
 def render_aligned_csv(article: Article) -> bytes:

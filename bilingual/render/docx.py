@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import IO, Any
 
@@ -38,7 +38,7 @@ from bilingual.render.oxml import (
 from bilingual.render.text import english_date
 from bilingual.render.tmx import source_lang
 from bilingual.render.xliff import file_name
-from bilingual.terms.stats import count_terms
+from bilingual.terms.stats import TermCounts
 
 COLUMNS = ("ID", "Chinese", "English (MT)", "English (review)", "Comment", "Status", "QA")
 GLOSSARY_WIDTHS_CM = (5.0, 7.0, 6.0)
@@ -127,13 +127,21 @@ def _id_lines(seg: Segment) -> tuple[str, str, str]:
     return seg.id, f"#{source_hash(seg.zh)}", seg.kind
 
 
-def layout(rows: list[Segment]) -> tuple[bool, tuple[float, ...]]:
+def _id_width(seg: Segment) -> float:
+    first, digest, kind = _id_lines(seg)
+    return max(text_width_cm(first, BODY_PT, True), text_width_cm(digest, SMALL_PT),
+               text_width_cm(kind, SMALL_PT))
+
+
+def layout(rows: Iterable[Segment]) -> tuple[bool, tuple[float, ...]]:
     """(landscape, column widths in cm) from the content: the ID, Comment and Status columns
     as wide as their longest line, so nothing there wraps; the text columns share the rest;
     landscape when portrait leaves them too narrow."""
-    id_cm = max([text_width_cm("ID", BODY_PT, True)] + [
-        max(text_width_cm(a, BODY_PT, True), text_width_cm(b, SMALL_PT),
-            text_width_cm(c, SMALL_PT)) for a, b, c in map(_id_lines, rows)])
+    return _layout(max(map(_id_width, rows), default=0.0))
+
+
+def _layout(widest_id_cm: float) -> tuple[bool, tuple[float, ...]]:
+    id_cm = max(text_width_cm("ID", BODY_PT, True), widest_id_cm)
     status_cm = max(text_width_cm(w, BODY_PT, True) for w in ("Status", "approved", "reviewed"))
     comment_cm = max(text_width_cm("Comment", BODY_PT, True), 1.6)
     fixed = [id_cm + CELL_PADDING_CM, comment_cm + CELL_PADDING_CM,
@@ -182,22 +190,20 @@ def _properties(document: Any, article: Article, info: RunInfo) -> None:
                                  "engine": info.engine, "glossary": info.glossary})
 
 
-def _header_block(document: Any, article: Article, info: RunInfo) -> None:
+def _header_block(document: Any, article: Article, info: RunInfo, rows: ReviewRows) -> None:
     """Title, English title, source, date, engine, glossary, time and file; the instruction."""
     from docx.shared import Pt, RGBColor
 
     meta = article.meta
-    title_en = next((s.en for s in article.segments if s.kind == "title" and s.en), "")
     document.add_heading(meta.get("title", article.stem), level=1)
-    if title_en:
-        document.add_paragraph(title_en).runs[0].italic = True
-    source_en = next((s.en for s in article.segments
-                      if s.kind == "meta" and "source" in s.meta and s.en), "")
+    if rows.title_en:
+        document.add_paragraph(rows.title_en).runs[0].italic = True
+    source_en = rows.source_en
     lines = [
         ("Source", f"{meta.get('source', '')}" + (f" ({source_en})" if source_en else "")),
         ("Date", english_date(meta.get("date", ""), meta.get("time", ""))),
         ("Engine and model", info.engine or "none"),
-        ("Terms", count_terms(article.segments).describe()),
+        ("Terms", rows.terms.describe()),
         ("Glossary", f"{', '.join(info.glossary_sources) or 'none'} "
                      f"(fingerprint {info.glossary or '-'})"),
         ("Generated", info.generated),
@@ -213,16 +219,40 @@ def _header_block(document: Any, article: Article, info: RunInfo) -> None:
     run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
-def _colours(rows: list[Segment]) -> dict[str, str]:
-    """One highlight colour per rendering, the same wherever it appears; names in grey."""
-    colour_of: dict[str, str] = {}
+def _colour(colour_of: dict[str, str], term: Term, terms_seen: int) -> int:
+    """One highlight colour per rendering, the same wherever it appears; names in grey.
+    Returns how many renderings of the glossary have a colour now."""
+    if term.en in colour_of:
+        return terms_seen
+    if term.source == "auto":
+        colour_of[term.en] = NAME_COLOUR
+        return terms_seen
+    colour_of[term.en] = TERM_COLOURS[terms_seen % len(TERM_COLOURS)]
+    return terms_seen + 1
+
+
+@dataclass
+class _Facts:
+    """What the package around the rows needs from them, gathered in one pass."""
+
+    widest_id_cm: float = 0.0
+    colour_of: dict[str, str] = field(default_factory=dict)
+    used: dict[tuple[str, str], Term] = field(default_factory=dict)  # for the appendix
+    size_hint: int = 0
+
+
+def _facts(rows: ReviewRows) -> _Facts:
+    facts = _Facts()
+    coloured = 0
     for seg in rows:
+        facts.widest_id_cm = max(facts.widest_id_cm, _id_width(seg))
+        facts.size_hint += _size_hint(seg)
+        if not seg.translate:
+            continue
         for term in seg.terms:
-            if term.en not in colour_of:
-                used = len([c for c in colour_of.values() if c != NAME_COLOUR])
-                colour_of[term.en] = NAME_COLOUR if term.source == "auto" else \
-                    TERM_COLOURS[used % len(TERM_COLOURS)]
-    return colour_of
+            coloured = _colour(facts.colour_of, term, coloured)
+            facts.used.setdefault((term.zh, term.en), term)
+    return facts
 
 
 def _table(document: Any, n_rows: int, widths: tuple[float, ...]) -> Any:
@@ -276,20 +306,38 @@ def _boilerplate_row(row: RowXml, seg: Segment) -> None:
     row.run(5, NOT_TRANSLATED, RunStyle(color=GREY_HEX, size_pt=SMALL_PT))
 
 
-def review_rows(article: Article) -> list[Segment]:
+class ReviewRows:
     """The segments the table shows: every translated one, and boilerplate that sits between
-    translated paragraphs (banners above the title and chrome after the end stay out)."""
-    paragraphs = article.paragraphs()
-    translated = [n for n, p in enumerate(paragraphs) if any(s.translate for s in p)]
-    if not translated:
-        return []
-    first, last = translated[0], translated[-1]
-    rows = []
-    for n, para in enumerate(paragraphs):
-        for seg in para:
-            if seg.translate or (seg.kind == "boilerplate" and first < n < last):
-                rows.append(seg)
-    return rows
+    translated paragraphs (banners above the title and chrome after the end stay out).
+    Re-iterable, each pass reading the article again: a long article is never held whole."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.first = self.last = -1  # the first and last paragraphs with a translated segment
+        self.terms = TermCounts()
+        self.title_en = self.source_en = ""  # for the header block
+        for n, para in enumerate(article.paragraphs()):
+            if any(s.translate for s in para):
+                self.first = n if self.first < 0 else self.first
+                self.last = n
+            for seg in para:
+                self.terms.add(seg)
+                if seg.en and not self.title_en and seg.kind == "title":
+                    self.title_en = seg.en
+                if seg.en and not self.source_en and seg.kind == "meta" and "source" in seg.meta:
+                    self.source_en = seg.en
+
+    def __iter__(self) -> Iterator[Segment]:
+        if self.first < 0:
+            return
+        for n, para in enumerate(self.article.paragraphs()):
+            for seg in para:
+                if seg.translate or (seg.kind == "boilerplate" and self.first < n < self.last):
+                    yield seg
+
+
+def review_rows(article: Article) -> list[Segment]:
+    return list(ReviewRows(article))
 
 
 ROWS_MARK = "bilingual-rows"  # a comment where the body rows are streamed in
@@ -311,7 +359,7 @@ def _review_table(document: Any, widths: tuple[float, ...]) -> None:
     table._tbl.append(etree.Comment(ROWS_MARK))
 
 
-def _rows_xml(rows: list[Segment], colour_of: dict[str, str],
+def _rows_xml(rows: Iterable[Segment], colour_of: dict[str, str],
               widths: tuple[float, ...]) -> Iterator[str]:
     from docx.shared import Cm
 
@@ -328,11 +376,8 @@ def _rows_xml(rows: list[Segment], colour_of: dict[str, str],
         yield row.xml()
 
 
-def _glossary_appendix(document: Any, rows: list[Segment], colour_of: dict[str, str]) -> None:
-    used: dict[tuple[str, str], Term] = {}
-    for seg in rows:
-        for term in seg.terms:
-            used.setdefault((term.zh, term.en), term)
+def _glossary_appendix(document: Any, used: dict[tuple[str, str], Term],
+                       colour_of: dict[str, str]) -> None:
     if not used:
         return
     from docx.shared import Cm
@@ -355,11 +400,10 @@ def _glossary_appendix(document: Any, rows: list[Segment], colour_of: dict[str, 
     append_rows(gloss, built)  # as text, parsed once: python-docx builds a run in ~0.2 ms
 
 
-def _size_hint(rows: list[Segment]) -> int:
-    """Bytes of row XML, over-estimated: markup per row and run, text three times (Chinese,
+def _size_hint(s: Segment) -> int:
+    """Bytes of a row's XML, over-estimated: markup per row and run, text three times (Chinese,
     MT, review) at up to three bytes a character."""
-    return sum(4096 + 9 * (len(s.zh) + len(s.en or "") + len(s.en_mt or "")) + 400 * len(s.terms)
-               for s in rows)
+    return 4096 + 9 * (len(s.zh) + len(s.en or "") + len(s.en_mt or "")) + 400 * len(s.terms)
 
 
 def write_docx(article: Article, info: RunInfo, handle: IO[bytes]) -> None:
@@ -371,20 +415,20 @@ def write_docx(article: Article, info: RunInfo, handle: IO[bytes]) -> None:
     document = Document()
     drop_styles_with_effects(document)
     set_fonts(document, BODY_PT)
-    rows = review_rows(article)
-    landscape, widths = layout(rows)
+    rows = ReviewRows(article)  # three passes over the article in all: a long one is read
+    facts = _facts(rows)        # back from disk for each
+    landscape, widths = _layout(facts.widest_id_cm)
     _page(document, landscape)
     _properties(document, article, info)
-    _header_block(document, article, info)
-    translated = [s for s in rows if s.translate]
-    colour_of = _colours(translated)
+    _header_block(document, article, info, rows)
+    colour_of = facts.colour_of
     _review_table(document, widths)
-    _glossary_appendix(document, translated, colour_of)
+    _glossary_appendix(document, facts.used, colour_of)
     skeleton = io.BytesIO()
     document.save(skeleton)
     try:
         stream_package(skeleton, handle, "word/document.xml", f"<!--{ROWS_MARK}-->",
-                       _rows_xml(rows, colour_of, widths), size_hint=_size_hint(rows),
+                       _rows_xml(rows, colour_of, widths), size_hint=facts.size_hint,
                        limit=MAX_UNPACKED)
     except PartTooLarge as exc:
         # every review DOCX we write can be imported back (review import refuses packages

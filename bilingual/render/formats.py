@@ -6,7 +6,7 @@ Renderers are imported when used, so that `bilingual --help` does not load pytho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -20,7 +20,7 @@ class RenderContext:
 
     article: Article
     info: RunInfo
-    findings: list[Finding]
+    findings: Iterable[Finding]  # re-iterable: a list, or a long article's spill
     extra: dict[str, Any] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)  # file names written so far
     timings: dict[str, float] = field(default_factory=dict)  # format → seconds to render
@@ -58,10 +58,10 @@ def _tsv(ctx: RenderContext) -> Iterator[str]:
     return aligned_tsv_lines(ctx.article)
 
 
-def _csv(ctx: RenderContext) -> bytes:
-    from bilingual.render.aligned import render_aligned_csv
+def _csv(ctx: RenderContext) -> Iterator[str]:
+    from bilingual.render.aligned import aligned_csv_lines
 
-    return render_aligned_csv(ctx.article)
+    return aligned_csv_lines(ctx.article)
 
 
 def _tmx(ctx: RenderContext) -> Iterator[str]:
@@ -76,24 +76,24 @@ def _xliff(ctx: RenderContext) -> Iterator[str]:
     return xliff_pieces(ctx.article)
 
 
-def _english(ctx: RenderContext) -> str:
-    from bilingual.render.text import render_english
+def _english(ctx: RenderContext) -> Iterator[str]:
+    from bilingual.render.text import english_lines
 
-    return render_english(ctx.article)
-
-
-def _bilingual(ctx: RenderContext) -> str:
-    from bilingual.render.text import render_bilingual
-
-    return render_bilingual(ctx.article)
+    return english_lines(ctx.article)
 
 
-def _report(ctx: RenderContext) -> str:
-    from bilingual.render.report import build_report, render_report
+def _bilingual(ctx: RenderContext) -> Iterator[str]:
+    from bilingual.render.text import bilingual_lines
+
+    return bilingual_lines(ctx.article)
+
+
+def _report(ctx: RenderContext) -> Iterator[str]:
+    from bilingual.render.report import report_pieces
 
     extra = {**ctx.extra, "outputs": {**ctx.extra.get("outputs", {}), "files": ctx.written},
              "render_seconds": ctx.timings}
-    return render_report(build_report(ctx.article, ctx.info, ctx.findings, extra))
+    return report_pieces(ctx.article, ctx.info, ctx.findings, extra)
 
 
 # Order matters: the report comes last, so that it can list the files written before it.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
 from typing import Any
 
 from bilingual.records import Segment
@@ -23,7 +22,7 @@ def segment_record(seg: Segment, fields: Iterable[str] = SEGMENT_FIELDS) -> dict
     for name in fields:
         value = getattr(seg, name)
         if name in ("terms", "flags"):
-            value = [asdict(item) for item in value]
+            value = [item.record() for item in value]
         elif isinstance(value, dict):
             value = dict(value)
         record[name] = value

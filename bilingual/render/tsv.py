@@ -45,10 +45,25 @@ def render_tsv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return "".join(tsv_lines(header, rows))
 
 
-def render_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """Bytes, so that the CRLF line ends and the BOM reach the file as they are."""
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """The CSV text row by row: a BOM first (Excel reads UTF-8 only after one), CRLF line
+    ends; write it without newline translation."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(["" if v is None else str(v) for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    yield "\ufeff"
+    for row in _with_header(header, rows):
+        writer.writerow(["" if v is None else str(v) for v in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _with_header(header: Sequence[str], rows: Iterable[Sequence[object]]
+                 ) -> Iterator[Sequence[object]]:
+    yield header
+    yield from rows
+
+
+def render_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """Bytes, so that the CRLF line ends and the BOM reach the file as they are."""
+    return "".join(csv_lines(header, rows)).encode("utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,7 @@ def _write(target: Path, fmt: Format, ctx: RenderContext) -> None:
             handle.writelines(content)
 
 
-def write_outputs(article: Article, out: Path, info: RunInfo, findings: list[Finding],
+def write_outputs(article: Article, out: Path, info: RunInfo, findings: Iterable[Finding],
                   formats: list[str], extra: dict[str, Any] | None = None) -> list[Path]:
     """Render and write the chosen formats (in table order); returns the paths written.
 

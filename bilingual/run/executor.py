@@ -11,7 +11,7 @@ import contextlib
 import errno
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
@@ -22,11 +22,12 @@ from bilingual.chars import now_utc
 from bilingual.engines.base import Engine, flag_engine_errors
 from bilingual.errors import BilingualError
 from bilingual.ingest.script import ScriptConverter
-from bilingual.records import Article, RunInfo
+from bilingual.records import Article, Finding, RunInfo
 from bilingual.run.inputs import Item, safe_text
+from bilingual.run.parts import LONG_BYTES, PART, is_long, parts_of
 from bilingual.run.stamps import settings_key, stamp_path, up_to_date, write_stamp
 from bilingual.terms.annotate import TermTools, load_term_tools
-from bilingual.terms.stats import TermCounts, count_terms
+from bilingual.terms.stats import TermCounts
 from bilingual.tm import TranslationMemory
 from bilingual.translate import TranslateStats
 
@@ -95,6 +96,8 @@ class BatchOptions:
     default_glossary: bool = True
     names: bool = True
     chunk: int = CHUNK
+    part: int = PART  # segments of a long article translated together
+    long_bytes: int = LONG_BYTES  # article files above this go part by part
 
 
 def run_info(engine: Engine, terms: TermTools | None) -> RunInfo:
@@ -146,29 +149,47 @@ class _Prepare:
     check_docx: bool
 
 
-def _prepare(item: Item, how: _Prepare, tools: Tools | None = None) -> Article | Outcome:
-    from bilingual.ingest.article import load_article
+def _nothing_to_translate(item: Item) -> BilingualError:
+    return BilingualError("has nothing to translate (only page furniture, a date line or an "
+                          "end mark)", str(item.path),
+                          "check that the file holds the article's text")
+
+
+def _open(item: Item, how: _Prepare, scripts: ScriptConverter) -> tuple[Article, Iterator[Any]]:
+    """The article's structure and its segments still to be made; checks that its DOCX may
+    be rewritten."""
+    from bilingual.ingest.article import open_article
+    from bilingual.ingest.reading import read_source
     from bilingual.render.write import check_docx_untouched
+
+    article, segments = open_article(read_source(item.path), scripts, how.zh_script)
+    article.stem = item.stem
+    article.path = safe_text(article.path)  # it is shown in every output
+    if how.check_docx and not how.force:
+        check_docx_untouched(how.out, article)
+    return article, segments
+
+
+def _failed(item: Item, exc: BilingualError, start: float) -> Outcome:
+    return Outcome(safe_text(str(item.path)), item.stem, "failed", safe_text(str(exc)),
+                   seconds=time.perf_counter() - start)
+
+
+def _prepare(item: Item, how: _Prepare, tools: Tools | None = None) -> Article | Outcome:
     from bilingual.terms.annotate import annotate
 
     tools = tools or _tools
     assert tools is not None, "worker not initialised"
     start = time.perf_counter()
     try:
-        article = load_article(item.path, tools.scripts, how.zh_script)
+        article, segments = _open(item, how, tools.scripts)
+        article.segments = list(segments)
         if not any(seg.translate for seg in article.segments):
-            raise BilingualError("has nothing to translate (only page furniture, a date line "
-                                 "or an end mark)", str(item.path),
-                                 "check that the file holds the article's text")
-        article.stem = item.stem
-        article.path = safe_text(article.path)  # it is shown in every output
-        if how.check_docx and not how.force:
-            check_docx_untouched(how.out, article)
+            raise _nothing_to_translate(item)
         annotate(article.segments, tools.terms)
         return article
     except BilingualError as exc:
-        return Outcome(safe_text(str(item.path)), item.stem, "failed", safe_text(str(exc)),
-                       seconds=time.perf_counter() - start)
+        return _failed(item, exc, start)
 
 
 @dataclass(frozen=True)
@@ -179,18 +200,25 @@ class _Finish:
     key: str
 
 
-def _finish(article: Article, item: Item, how: _Finish) -> Outcome:
+def _finish(article: Article, item: Item, how: _Finish,
+            findings: Iterable[Finding] | None = None) -> Outcome:
+    """QA (unless `findings` says it is done: a long article's), outputs, stamp."""
     from bilingual.qa import run_qa
     from bilingual.render.write import write_outputs
 
     start = time.perf_counter()
-    findings = run_qa(article.segments)
+    findings = run_qa(article.segments) if findings is None else findings
     try:
         # the old stamp goes first: a run that fails half-way through rewriting the outputs
         # must leave the article to be redone, not "up to date" over a mixed set of files
         stamp_path(how.out, item.stem).unlink(missing_ok=True)
         write_outputs(article, how.out, how.info, findings, how.formats)
-        errors = sum(f.check == "engine-error" for f in findings)
+        flags = errors = 0
+        terms = TermCounts()
+        for seg in article.segments:  # one pass (a long article is read back from disk);
+            flags += len(seg.flags)    # the findings are the segments' flags
+            errors += sum(f.check == "engine-error" for f in seg.flags)
+            terms.add(seg)
         if not errors:  # an article with engine errors is redone by the next run
             write_stamp(item, how.out, how.key)
     except OSError as exc:
@@ -207,11 +235,11 @@ def _finish(article: Article, item: Item, how: _Finish) -> Outcome:
     return Outcome(path=path, stem=item.stem, result="failed" if errors else "done",
                    reason=f"{path}: {errors} segments without a translation (engine "
                    "errors); run again to retry them" if errors else "",
-                   segments=len(article.segments), terms=count_terms(article.segments),
-                   flags=len(findings), seconds=time.perf_counter() - start)
+                   segments=len(article.segments), terms=terms, flags=flags,
+                   seconds=time.perf_counter() - start)
 
 
-def flag_empty_answers(articles: list[Article], engine: Engine) -> None:
+def flag_empty_answers(articles: Iterable[Article], engine: Engine) -> None:
     """A segment the engine left empty is an engine error, never a finished translation:
     flagged (an error every output shows), and its article is not stamped done."""
     from bilingual.records import Finding
@@ -252,6 +280,7 @@ class Stage:
     chunk: int
     chunks: int
     size: int
+    detail: str = ""  # e.g. a long article's segments done so far
 
 
 StageListener = Callable[[Stage], None]
@@ -326,11 +355,13 @@ class _Runner:
 
     def chunk(self, chunk: list[Item]) -> None:
         start = time.perf_counter()
-        todo = []
+        todo, long = [], []
         for item in chunk:
             if not self.options.force and up_to_date(item, self.options.out, self.key):
                 self.record(Outcome(safe_text(str(item.path)), item.stem, "skipped",
                                     "up to date"))
+            elif is_long(item.path, self.options.long_bytes):
+                long.append(item)
             else:
                 todo.append(item)
         self.stage("reading", len(todo))
@@ -360,15 +391,74 @@ class _Runner:
             outcome.usage = self.engine.usage(outcome.stem)
             self.record(outcome)
         self.timings["writing"] += time.perf_counter() - translated
+        for item in long:
+            self.long_article(item)
+
+    def long_article(self, item: Item) -> None:
+        """One long article alone, part by part (run/parts.py): each part is annotated,
+        translated, checked and spilled before the next is made; the outputs are rendered
+        from the spill."""
+        from bilingual.qa import SameTarget, check_part
+        from bilingual.run.spill import SegmentSpill
+        from bilingual.terms.annotate import annotate
+        from bilingual.translate import translate_segments
+
+        start = time.perf_counter()
+        terms = self.tools.terms
+        spill: SegmentSpill | None = None
+        try:
+            article, segments = _open(item, self.prepare, self.tools.scripts)
+            self.options.out.mkdir(parents=True, exist_ok=True)
+            spill = SegmentSpill(self.options.out)
+            same = SameTarget()
+            done, anything = 0, False
+            for part in parts_of(segments, self.options.part):
+                read = time.perf_counter()
+                self.timings["reading"] += read - start
+                self.stage("translating", len(part), f"{done:,} done")
+                annotate(part, terms)
+                piece = replace(article, segments=part)
+                self.engine.prepare([piece], terms.glossary)
+                self.stats.merge(translate_segments(part, self.engine, self.tm,
+                                                    terms.fingerprint, terms.glossary))
+                flag_engine_errors(part, self.engine.errors())
+                flag_empty_answers([piece], self.engine)
+                check_part(part, same)
+                anything = anything or any(seg.translate for seg in part)
+                spill.append(part)
+                done += len(part)
+                start = time.perf_counter()
+                self.timings["translating"] += start - read
+            if not anything:
+                raise _nothing_to_translate(item)
+            spill.finish = same.flag
+            article.segments = spill
+            self.stage("writing", 1)
+            outcome = _finish(article, item, self.finish_for(article), spill.findings)
+            outcome.usage = self.engine.usage(outcome.stem)
+            self.timings["writing"] += time.perf_counter() - start
+        except BilingualError as exc:
+            outcome = _failed(item, exc, start)
+        except OSError as exc:  # the spill could not be written
+            if exc.errno in _DISK_FULL:
+                raise DiskFull(str(self.options.out)) from exc
+            outcome = _failed(item, BilingualError(
+                f"cannot write its segments to disk ({exc.strerror or exc})",
+                str(self.options.out), "choose another -o"), start)
+        finally:
+            if spill is not None:
+                spill.close()
+        self.record(outcome)
+        _release_memory()
 
     def finish_for(self, article: Article) -> _Finish:
         usage = self.engine.usage(article.stem)
         return replace(self.finish, info=replace(self.finish.info, usage=usage)) if usage \
             else self.finish
 
-    def stage(self, name: str, size: int) -> None:
+    def stage(self, name: str, size: int, detail: str = "") -> None:
         if self.on_stage is not None:
-            self.on_stage(Stage(name, self.chunk_no, self.chunks, size))
+            self.on_stage(Stage(name, self.chunk_no, self.chunks, size, detail))
 
     def run(self, items: list[Item]) -> None:
         import os

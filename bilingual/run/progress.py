@@ -60,7 +60,8 @@ class Reporter:
         so a long chunk does not look like a run stuck at 0; logs get the translating step."""
         where = f"chunk {stage.chunk}/{stage.chunks}: " if stage.chunks > 1 else ""
         unit = "segments" if stage.name == "translating" else "articles"
-        text = f"{where}{stage.name} {plural(stage.size, unit[:-1])}"
+        text = f"{where}{stage.name} {plural(stage.size, unit[:-1])}" + (
+            f" ({stage.detail})" if stage.detail else "")
         if self.bar is not None:
             self.bar.update(self.task, stage=text)
         elif not self.quiet and stage.name == "translating":

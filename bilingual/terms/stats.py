@@ -47,6 +47,18 @@ class TermCounts:
                 + (f": {outcomes}" if outcomes else "")
                 + f"; {segments} segment{'' if segments == 1 else 's'} with a missing term")
 
+    def add(self, seg: Segment) -> None:
+        """Count one segment's terms (those of translatable segments only)."""
+        if not seg.translate:
+            return
+        for term in seg.terms:
+            if term.source == AUTO:
+                self.names += 1
+            else:
+                self.glossary += 1
+            self.by_rung[term.rung] += 1
+        self.term_missing_segments += any(t.rung == "missing" for t in seg.terms)
+
     def merge(self, other: TermCounts) -> None:
         self.glossary += other.glossary
         self.names += other.names
@@ -64,13 +76,5 @@ class TermCounts:
 def count_terms(segments: Iterable[Segment]) -> TermCounts:
     counts = TermCounts()
     for seg in segments:
-        if not seg.translate:
-            continue
-        for term in seg.terms:
-            if term.source == AUTO:
-                counts.names += 1
-            else:
-                counts.glossary += 1
-            counts.by_rung[term.rung] += 1
-        counts.term_missing_segments += any(t.rung == "missing" for t in seg.terms)
+        counts.add(seg)
     return counts
