@@ -422,3 +422,22 @@ def test_characters_no_output_can_carry_are_dropped_from_answers(
     assert len(Scripted.chats) >= 2  # the re-ask went out
     for suffix in (".tmx", ".xlf"):
         ElementTree.parse(folder / f"{short.stem}{suffix}")
+
+
+def test_a_long_articles_parts_keep_the_paragraph_before_as_context(
+        server: str, tools: Tools, tmp_path: Path) -> None:
+    """Part by part (run/parts.py), the first paragraph of a part still gets the paragraph
+    before it, Chinese and English, as every other paragraph does."""
+    paragraphs = [[f"第{n}段会议强调，要坚持和完善人民代表大会制度。",
+                   f"第{n}段各级党组织要全面从严治党。"] for n in range(1, 7)]
+    path = tmp_path / "long.txt"
+    path.write_text("县委召开会议\n\n" + "\n\n".join("".join(p) for p in paragraphs) + "\n",
+                    "utf-8")
+    engine = engine_for(server, group_segments=2)  # a request a paragraph
+    options = BatchOptions(out=tmp_path / "out", formats=["jsonl"], long_bytes=0, part=3)
+    result = run_batch(plan([path]), engine, None, options, tools=tools)
+    assert [o.result for o in result.outcomes] == ["done"]
+    asked = [c["messages"][1]["content"] for c in Scripted.chats]
+    for before, paragraph in zip(paragraphs, paragraphs[1:], strict=False):
+        [message] = [m for m in asked if f'"{paragraph[0]}"' in m.split("Segments:")[1]]
+        assert f"Chinese: {' '.join(before)}\nEnglish: It " in message, message

@@ -202,3 +202,42 @@ def test_a_docx_is_long_by_its_unpacked_text(tmp_path: Path) -> None:
     assert is_long(path, 300_000) and not is_long(path, 10_000_000)
     (tmp_path / "bad.docx").write_bytes(b"PK\x03\x04 not a zip")
     assert not is_long(tmp_path / "bad.docx", 100)  # reading will say what is wrong
+
+
+def test_a_paragraph_of_hundreds_of_sentences_is_carried_as_several() -> None:
+    """Outputs, and an LLM's requests, work a paragraph at a time: a whole article pasted as
+    one line must not make one paragraph of all its records."""
+    from bilingual.ingest.article import MAX_SENTENCES
+
+    article = build_article_from("标题\n" + "这是一句话。" * (2 * MAX_SENTENCES + 5)
+                                 + "\n第二段。第二句。\n")
+    sizes = [len(p) for p in article.paragraphs()]
+    assert sizes == [1, MAX_SENTENCES, MAX_SENTENCES, 5, 2]
+    assert [p[0].id for p in article.paragraphs()] == ["p1.s1", "p2.s1", "p3.s1", "p4.s1",
+                                                        "p5.s1"]
+    assert "".join(s.zh for s in article.segments[1:-2]) == "这是一句话。" * (2 * MAX_SENTENCES + 5)
+    assert {s.line for s in article.segments[1:-2]} == {2}  # still one line of the input
+
+
+@pytest.mark.parametrize("code", ["ENOSPC", "EIO"])
+def test_a_spill_that_cannot_be_written_stops_or_fails_in_one_line(
+        tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch, code: str) -> None:
+    import errno
+
+    from bilingual.run.executor import Interrupted
+
+    def broken(self, segments):
+        raise OSError(getattr(errno, code), "cannot write")
+
+    monkeypatch.setattr(SegmentSpill, "append", broken)
+    items = plan([fixtures / "long_article.txt"])
+    options = BatchOptions(out=tmp_path / "out", formats=list(FORMATS), long_bytes=0)
+    if code == "ENOSPC":  # every later article would fail the same way: the run stops
+        with pytest.raises(Interrupted, match=r"disk is full .*: 0 of 1"):
+            run_batch(items, ScriptedEngine(), None, options)
+    else:
+        result = run_batch(items, ScriptedEngine(), None, options)
+        [outcome] = result.outcomes
+        assert outcome.result == "failed"
+        assert "cannot write its segments to disk (cannot write)" in outcome.reason
+    assert [p.name for p in (tmp_path / "out").iterdir()] == []  # nothing half-written

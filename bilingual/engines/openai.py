@@ -210,6 +210,10 @@ class OpenAIEngine(Engine):
                     self._plan.setdefault(key, _Seg(key, seg.zh_simplified, seg.id, article.stem,
                                                     len(paras), seg.terms, banned))
                     keys.append(key)
+                    if seg.en and seg.origin == "mt":
+                        # translated already: context only (the paragraph before a part of
+                        # a long article, run/parts.py)
+                        self._done.setdefault(key, seg.en)
                 if keys:
                     paras.append(keys)
 

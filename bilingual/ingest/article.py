@@ -28,6 +28,10 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")
 
 # Kinds cut into sentences; the others are one segment each.
 SPLIT_KINDS = {"body"}
+# A paragraph longer than this many sentences (a whole article pasted as one line, say) is
+# carried as several: every output and the LLM's requests work a paragraph at a time, and a
+# news paragraph has a few sentences, not hundreds.
+MAX_SENTENCES = 400
 NO_TRANSLATE_KINDS = {"boilerplate"}
 
 
@@ -44,34 +48,31 @@ def _same(form: str, piece: str) -> str:
 def _block_segments(
     para: int, block: Block, scripts: ScriptConverter, input_script: str, zh_script: str
 ) -> Iterator[Segment]:
+    """The block's segments; past `MAX_SENTENCES` a new paragraph starts (`para` is the
+    first paragraph's number; the caller counts them by the segments whose index is 1)."""
     pieces = split_sentences(block.text) if block.kind in SPLIT_KINDS else [block.text]
     translate = block.kind not in NO_TRANSLATE_KINDS
     if block.kind == "meta" and set(block.meta) <= {"date", "time"}:
         translate = False  # a bare date line is rendered from its fields
-    for index, piece in enumerate(pieces, start=1):
+    for n, piece in enumerate(pieces):
+        index = n % MAX_SENTENCES + 1
         # one string where the forms agree (most articles): a long article holds each
         # sentence once, not three times
         simplified = _same(simplified_form(piece, scripts, input_script), piece)
         display = _same(scripts.display(piece, input_script, zh_script), piece)
+        number = para + n // MAX_SENTENCES
         yield Segment(
-            id=f"p{para}.s{index}",
+            id=f"p{number}.s{index}",
             kind=block.kind,
-            para=para,
+            para=number,
             index=index,
             zh=piece,
             zh_simplified=simplified,
             translate=translate,
             line=block.line,
             zh_display=display,
-            meta=dict(block.meta) if index == 1 else {},
+            meta=dict(block.meta) if n == 0 else {},
         )
-
-
-def segments_from_blocks(
-    blocks: list[Block], scripts: ScriptConverter, input_script: str, zh_script: str
-) -> list[Segment]:
-    return [seg for para, block in enumerate(blocks, start=1)
-            for seg in _block_segments(para, block, scripts, input_script, zh_script)]
 
 
 def article_meta(
@@ -140,10 +141,12 @@ def _segments(blocks: list[Block], scripts: ScriptConverter, input_script: str,
 
     def made() -> Iterator[Segment]:
         blocks.reverse()  # taken from the end as they are used: their text is freed as we go
-        para = 0
+        para = 1
         while blocks:
+            for seg in _block_segments(para, blocks.pop(), scripts, input_script, zh_script):
+                para = seg.para
+                yield seg
             para += 1
-            yield from _block_segments(para, blocks.pop(), scripts, input_script, zh_script)
 
     segments = _flag_cleaned(made(), by_line) if by_line else made()
     first = next(segments, None)

@@ -264,7 +264,7 @@ END_SECTION = _r(RELATED.pattern + r"|^(?:作者最新文章|相关文章|精彩
 END_SHARE = {"editor": 1.0, "section": 0.5}
 
 
-@dataclass
+@dataclass(slots=True)  # an article of many short lines holds hundreds of thousands
 class Block:
     """One paragraph (input line) with its kind; text is the original, outer spaces stripped."""
 
@@ -584,7 +584,7 @@ def classify(lines: Lines, headline: str = "") -> list[Block]:
         meta = fields if kind in ("meta", "editor") else {}
         if kind == "byline":
             meta = {"byline": simp}
-        blocks.append(Block(kind, original, number, dict(meta)))
+        blocks.append(Block(kind, original, number, dict(meta) if meta else {}))
     _mark_dateline(blocks, lines)
     return blocks
 

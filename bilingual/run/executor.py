@@ -412,19 +412,22 @@ class _Runner:
             spill = SegmentSpill(self.options.out)
             same = SameTarget()
             done, anything = 0, False
+            lead: list[Any] = []  # the paragraph before the part, translated already
             for part in parts_of(segments, self.options.part):
                 read = time.perf_counter()
                 self.timings["reading"] += read - start
                 self.stage("translating", len(part), f"{done:,} done")
                 annotate(part, terms)
                 piece = replace(article, segments=part)
-                self.engine.prepare([piece], terms.glossary)
+                # an LLM sees the paragraph before as context, across parts too
+                self.engine.prepare([replace(article, segments=[*lead, *part])], terms.glossary)
                 self.stats.merge(translate_segments(part, self.engine, self.tm,
                                                     terms.fingerprint, terms.glossary))
                 flag_engine_errors(part, self.engine.errors())
                 flag_empty_answers([piece], self.engine)
                 check_part(part, same)
                 anything = anything or any(seg.translate for seg in part)
+                lead = [seg for seg in part if seg.para == part[-1].para]
                 spill.append(part)
                 done += len(part)
                 start = time.perf_counter()
