@@ -5,6 +5,7 @@ timeout, 401, an unknown model, a dropped connection, a context overflow)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -438,6 +439,6 @@ def test_a_long_articles_parts_keep_the_paragraph_before_as_context(
     result = run_batch(plan([path]), engine, None, options, tools=tools)
     assert [o.result for o in result.outcomes] == ["done"]
     asked = [c["messages"][1]["content"] for c in Scripted.chats]
-    for before, paragraph in zip(paragraphs, paragraphs[1:], strict=False):
+    for before, paragraph in itertools.pairwise(paragraphs):
         [message] = [m for m in asked if f'"{paragraph[0]}"' in m.split("Segments:")[1]]
         assert f"Chinese: {' '.join(before)}\nEnglish: It " in message, message

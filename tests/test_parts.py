@@ -241,3 +241,27 @@ def test_a_spill_that_cannot_be_written_stops_or_fails_in_one_line(
         assert outcome.result == "failed"
         assert "cannot write its segments to disk (cannot write)" in outcome.reason
     assert [p.name for p in (tmp_path / "out").iterdir()] == []  # nothing half-written
+
+
+def test_review_rows_and_their_facts_in_one_pass() -> None:
+    """Boilerplate is a row only between translated paragraphs; the DOCX's facts (widths,
+    size, colours) are gathered in the same pass that finds where the rows begin and end."""
+    from bilingual.records import Article, Term
+    from bilingual.render.docx import ReviewRows, _id_width, _size_hint
+
+    kinds = ["boilerplate", "title", "boilerplate", "boilerplate", "body", "meta",
+             "boilerplate", "body", "boilerplate", "boilerplate"]
+    segments = []
+    for para, kind in enumerate(kinds, 1):
+        for index in (1, 2) if kind == "body" else (1,):
+            seg = Segment(f"p{para}.s{index}", kind, para, index, "中" * para * index, "中",
+                          kind not in ("boilerplate", "meta"))
+            if seg.translate:
+                seg.terms = [Term("中", f"en{para}", 0, 1, "glossary")]
+            segments.append(seg)
+    rows = ReviewRows(Article("a.txt", "a", "utf-8", "txt", "simplified", segments))
+    expected = [s for s in segments if s.translate or s.id in ("p3.s1", "p4.s1", "p7.s1")]
+    assert list(rows) == expected
+    assert rows.facts.size_hint == sum(_size_hint(s) for s in expected)
+    assert rows.facts.widest_id_cm == max(_id_width(s) for s in expected)
+    assert list(rows.facts.colour_of) == ["en2", "en5", "en8"]

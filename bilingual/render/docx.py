@@ -233,26 +233,25 @@ def _colour(colour_of: dict[str, str], term: Term, terms_seen: int) -> int:
 
 @dataclass
 class _Facts:
-    """What the package around the rows needs from them, gathered in one pass."""
+    """What the package around the rows needs from them."""
 
     widest_id_cm: float = 0.0
     colour_of: dict[str, str] = field(default_factory=dict)
     used: dict[tuple[str, str], Term] = field(default_factory=dict)  # for the appendix
     size_hint: int = 0
+    coloured: int = 0  # glossary renderings with a colour
 
+    def add(self, seg: Segment) -> None:
+        self.widest_id_cm = max(self.widest_id_cm, _id_width(seg))
+        self.size_hint += _size_hint(seg)
+        for term in seg.terms if seg.translate else ():
+            self.coloured = _colour(self.colour_of, term, self.coloured)
+            self.used.setdefault((term.zh, term.en), term)
 
-def _facts(rows: ReviewRows) -> _Facts:
-    facts = _Facts()
-    coloured = 0
-    for seg in rows:
-        facts.widest_id_cm = max(facts.widest_id_cm, _id_width(seg))
-        facts.size_hint += _size_hint(seg)
-        if not seg.translate:
-            continue
-        for term in seg.terms:
-            coloured = _colour(facts.colour_of, term, coloured)
-            facts.used.setdefault((term.zh, term.en), term)
-    return facts
+    def merge(self, other: _Facts) -> None:
+        """Add the facts of boilerplate rows (which have no terms)."""
+        self.widest_id_cm = max(self.widest_id_cm, other.widest_id_cm)
+        self.size_hint += other.size_hint
 
 
 def _table(document: Any, n_rows: int, widths: tuple[float, ...]) -> Any:
@@ -312,20 +311,30 @@ class ReviewRows:
     Re-iterable, each pass reading the article again: a long article is never held whole."""
 
     def __init__(self, article: Article) -> None:
+        """One pass: where the rows begin and end, the header's facts, and the rows' facts
+        (boilerplate counts once a translated paragraph follows it)."""
         self.article = article
         self.first = self.last = -1  # the first and last paragraphs with a translated segment
         self.terms = TermCounts()
         self.title_en = self.source_en = ""  # for the header block
+        self.facts = _Facts()
+        pending = _Facts()  # boilerplate since the last translated paragraph
         for n, para in enumerate(article.paragraphs()):
             if any(s.translate for s in para):
                 self.first = n if self.first < 0 else self.first
                 self.last = n
+                self.facts.merge(pending)
+                pending = _Facts()
             for seg in para:
                 self.terms.add(seg)
                 if seg.en and not self.title_en and seg.kind == "title":
                     self.title_en = seg.en
                 if seg.en and not self.source_en and seg.kind == "meta" and "source" in seg.meta:
                     self.source_en = seg.en
+                if seg.translate:
+                    self.facts.add(seg)
+                elif seg.kind == "boilerplate" and self.first >= 0:
+                    pending.add(seg)
 
     def __iter__(self) -> Iterator[Segment]:
         if self.first < 0:
@@ -415,8 +424,8 @@ def write_docx(article: Article, info: RunInfo, handle: IO[bytes]) -> None:
     document = Document()
     drop_styles_with_effects(document)
     set_fonts(document, BODY_PT)
-    rows = ReviewRows(article)  # three passes over the article in all: a long one is read
-    facts = _facts(rows)        # back from disk for each
+    rows = ReviewRows(article)  # two passes over the article in all: a long one is read
+    facts = rows.facts          # back from disk for each
     landscape, widths = _layout(facts.widest_id_cm)
     _page(document, landscape)
     _properties(document, article, info)
