@@ -18,7 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import big_article, bilingual_cmd, fresh, report
+from bench.common import big_article, bilingual_cmd, body_paragraphs, fresh, report
+from bilingual.testing.shapes import SHAPES, shaped_article, text_megabytes
 
 
 def measure(args: list[str]) -> tuple[float, float]:
@@ -63,53 +64,6 @@ def main(sizes: list[float] | None = None) -> None:
     by_shape()
 
 
-SHAPES = ("prose", "docx", "traditional", "html", "one paragraph", "tiny lines")
-
-
-def shaped_article(folder: Path, shape: str, size_bytes: int) -> tuple[Path, list[str]]:
-    """An article of `shape` of about `size_bytes` of text, and the options it runs with."""
-    text = big_article(size_bytes)
-    name = folder / f"{shape.replace(' ', '-')}-{size_bytes // 1_000_000}mb"
-    if shape == "docx":
-        import docx
-
-        document = docx.Document()
-        for line in text.splitlines():
-            document.add_paragraph(line)
-        path = name.with_suffix(".docx")
-        document.save(str(path))
-        return path, []
-    options: list[str] = []
-    if shape == "traditional":
-        import opencc
-
-        text = opencc.OpenCC("s2twp").convert(text)
-        options = ["--zh-script", "tw"]
-    elif shape == "html":
-        from html import escape
-
-        lines = text.splitlines()
-        text = (f"<html><head><title>{escape(lines[0])}</title></head><body><article>"
-                f"<h1>{escape(lines[0])}</h1>"
-                + "".join(f"<p>{escape(line)}</p>\n" for line in lines[1:])
-                + "</article></body></html>")
-        path = name.with_suffix(".html")
-        path.write_text(text, encoding="utf-8")
-        return path, options
-    elif shape == "one paragraph":
-        lines = text.splitlines()
-        text = "\n".join([*lines[:2], "".join(lines[2:-1]), lines[-1]]) + "\n"
-    elif shape == "tiny lines":
-        body = "".join(text.splitlines()[2:])
-        text = "\n".join(body[i:i + 8] for i in range(0, len(body), 8)) + "\n"
-        # a row each: its review DOCX would be past what review import reads (one line says
-        # so), so this shape is measured without the DOCX
-        options = ["--formats", "jsonl,tsv,csv,tmx,xliff,en,bilingual,report"]
-    path = name.with_suffix(".txt")
-    path.write_text(text, encoding="utf-8")
-    return path, options
-
-
 def by_shape(small_mb: float = 2.0, big_mb: float = 8.0,
              shapes: tuple[str, ...] = SHAPES) -> None:
     print("== ingest: memory per further MB of article, by shape "
@@ -118,8 +72,9 @@ def by_shape(small_mb: float = 2.0, big_mb: float = 8.0,
         for shape in shapes:
             figures = []
             for mb in (small_mb, big_mb):
-                path, options = shaped_article(Path(tmp), shape, int(mb * 1e6))
-                size = _text_mb(path)
+                path, options = shaped_article(Path(tmp), shape, body_paragraphs(),
+                                               int(mb * 1e6))
+                size = text_megabytes(path)
                 wall, peak = measure(bilingual_cmd(
                     "translate", str(path), "--engine", "none", "--no-tm", "--no-names",
                     "--quiet", "--force", "-o", str(Path(tmp) / "out"), *options))
@@ -129,15 +84,6 @@ def by_shape(small_mb: float = 2.0, big_mb: float = 8.0,
             report(f"{shape}: {big:.1f} MB of text, wall", big_wall, "s")
             report(f"{shape}: MB of memory per further MB of text",
                    (big_peak - small_peak) / (big - small), "x")
-
-
-def _text_mb(path: Path) -> float:
-    """The article's size in MB of UTF-8 text (a .docx is measured by its text, not zipped)."""
-    if path.suffix == ".docx":
-        import docx
-
-        return sum(len(p.text.encode()) + 1 for p in docx.Document(str(path)).paragraphs) / 1e6
-    return path.stat().st_size / 1e6
 
 
 if __name__ == "__main__":

@@ -69,17 +69,9 @@ def body_paragraphs() -> list[str]:
 
 def big_article(size_bytes: int) -> str:
     """A title, a date line, and body paragraphs repeated up to `size_bytes` of UTF-8."""
-    paragraphs = body_paragraphs()
-    lines = ["某某县召开党建工作会议", "2022-09-28 18:00 来源：某某日报"]
-    total = sum(len(x.encode()) + 1 for x in lines)
-    i = 0
-    while total < size_bytes:
-        p = paragraphs[i % len(paragraphs)]
-        lines.append(p)
-        total += len(p.encode()) + 1
-        i += 1
-    lines.append("责任编辑：某某")
-    return "\n".join(lines) + "\n"
+    from bilingual.testing.shapes import prose
+
+    return prose(body_paragraphs(), size_bytes)
 
 
 def report(name: str, value: float, unit: str, target: str = "") -> None:

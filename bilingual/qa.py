@@ -127,6 +127,10 @@ class SameTarget:
             if self._source.setdefault(key, source) != source:
                 self._source[key] = 0
 
+    def shared(self) -> bool:
+        """Whether any English is shared (else `flag` has nothing to do)."""
+        return 0 in self._source.values()
+
     def flag(self, seg: Segment) -> None:
         if seg.translate and seg.en and self._source.get(
                 _digest(seg.en.strip().casefold())) == 0:

@@ -69,7 +69,8 @@ def test_a_long_text_normalised_in_pieces_is_normalised_as_a_whole() -> None:
 
     rng = random.Random(3)
     ideographs = [*"安阳市委书记中国共产党", "\U00020001"]
-    others = [" ", "\u3000", ",", ":", "(", ")", "。", "，", "a", "B", "1", "\u200b", "\t", "?"]
+    others = [" ", "\u3000", ",", ":", "(", ")", "。", "，", "a", "B", "1", "\u200b", "\t", "?",
+              "\n", "\r"]
     cut = 0
     for _ in range(5000):
         text = "".join(rng.choice(ideographs if rng.random() < 0.6 else others)

@@ -51,9 +51,10 @@ def test_spill_reads_back_what_was_written(tmp_path: Path) -> None:
     outer = iter(spill)
     pairs = [(a.id, b.id) for a, b in zip(outer, spill, strict=True)]
     assert pairs == [(s.id, s.id) for s in segs]
-    spill.finish = lambda seg: seg.flags.append(executor.Finding("x", "y"))
-    assert all(len(s.flags) == 1 for s in spill)  # applied to each read, never stored twice
-    assert all(len(s.flags) == 1 for s in spill)
+    spill.rewrite(lambda seg: seg.flags.append(executor.Finding("x", "y")))
+    assert all(len(s.flags) == 1 for s in spill)  # written once, read as often as needed
+    assert [s.id for s in spill] == [s.id for s in segs] and len(spill) == 7
+    assert spill[4].flags[0].check == "x"
     spill.close()
 
 
@@ -265,3 +266,39 @@ def test_review_rows_and_their_facts_in_one_pass() -> None:
     assert rows.facts.size_hint == sum(_size_hint(s) for s in expected)
     assert rows.facts.widest_id_cm == max(_id_width(s) for s in expected)
     assert list(rows.facts.colour_of) == ["en2", "en5", "en8"]
+
+
+@pytest.mark.parametrize("long_bytes", [1 << 40, 0], ids=["whole", "parts"])
+def test_what_stops_a_run_stops_it_part_by_part_too(
+        tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch, long_bytes: int) -> None:
+    """A full disk while the outputs are written, or an engine that cannot be reached, stops
+    the run at once (one line), as for a short article: not one failure per long article,
+    each translated in full first."""
+    import errno
+
+    import bilingual.render.write as write_module
+    from bilingual.errors import BilingualError
+    from bilingual.run.executor import Interrupted
+
+    items = plan([fixtures / "long_article.txt", fixtures / "xinhua_dateline.txt"])
+    options = BatchOptions(out=tmp_path / "out", formats=list(FORMATS), long_bytes=long_bytes)
+
+    class Unreachable(ScriptedEngine):
+        def translate(self, sources: list[str]) -> list[str]:
+            raise BilingualError("cannot reach the server", "http://127.0.0.1:9", "start it")
+
+        def hypotheses(self, sources: list[str], n: int) -> list[list[str]]:
+            raise BilingualError("cannot reach the server", "http://127.0.0.1:9", "start it")
+
+    with pytest.raises(BilingualError, match="cannot reach the server"):
+        run_batch(items, Unreachable(), None, options)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    for name in ("atomic_open", "atomic_write_bytes", "atomic_write_text"):
+        monkeypatch.setattr(write_module, name, full)
+    engine = ScriptedEngine()
+    with pytest.raises(Interrupted, match=r"disk is full .*: 0 of 2"):
+        run_batch(items, engine, None, options)
+    assert len(engine.calls) == 1  # nothing translated after the stop

@@ -81,8 +81,8 @@ def normalize(text: str, piece: int = 8192) -> str:
     if not _needs_work.search(text):
         return text
     if len(text) <= piece:
-        return normalize_with_map(text)[0]
-    return "".join(normalize_with_map(part)[0] for part in _pieces(text, piece))
+        return _normalized(text)[0]
+    return "".join(_normalized(part)[0] for part in _pieces(text, piece))
 
 
 # Where a text may be cut without changing its normalisation: inside a run of four
@@ -107,6 +107,12 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """Return the normalised text and, for each of its characters, the index in `text`."""
     if not _needs_work.search(text):
         return text, list(range(len(text)))
+    return _normalized(text)
+
+
+def _normalized(text: str) -> tuple[str, list[int]]:
+    """The work itself, whether or not `text` needs any (a piece of a longer text that
+    does: its line breaks become spaces as the whole's do)."""
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):

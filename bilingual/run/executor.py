@@ -397,62 +397,82 @@ class _Runner:
     def long_article(self, item: Item) -> None:
         """One long article alone, part by part (run/parts.py): each part is annotated,
         translated, checked and spilled before the next is made; the outputs are rendered
-        from the spill."""
-        from bilingual.qa import SameTarget, check_part
+        from the spill. What stops a run (a full disk, an engine that cannot be reached)
+        stops it here too; what is wrong with this article alone fails this article."""
         from bilingual.run.spill import SegmentSpill
+
+        start = time.perf_counter()
+        try:
+            article, segments = _open(item, self.prepare, self.tools.scripts)
+        except BilingualError as exc:
+            self.record(_failed(item, exc, start))
+            return
+        self.timings["reading"] += time.perf_counter() - start
+        try:
+            self.options.out.mkdir(parents=True, exist_ok=True)
+            spill = SegmentSpill(self.options.out)
+        except OSError as exc:
+            self.record(self._unspilled(item, exc, start))
+            return
+        try:
+            if not self.translate_parts(article, segments, spill):
+                outcome = _failed(item, _nothing_to_translate(item), start)
+            else:
+                article.segments = spill
+                self.stage("writing", 1)
+                written = time.perf_counter()
+                outcome = _finish(article, item, self.finish_for(article), spill.findings)
+                outcome.usage = self.engine.usage(outcome.stem)
+                self.timings["writing"] += time.perf_counter() - written
+        except OSError as exc:  # the spill could not be written
+            outcome = self._unspilled(item, exc, start)
+        finally:
+            spill.close()
+        self.record(outcome)
+        _release_memory()
+
+    def translate_parts(self, article: Article, segments: Iterator[Any],
+                        spill: Any) -> bool:
+        """Every part of the article into the spill; whether it had anything to translate.
+        The article-wide `same-target` check is decided once all parts are in, and written
+        into the spill in one more pass."""
+        from bilingual.qa import SameTarget, check_part
         from bilingual.terms.annotate import annotate
         from bilingual.translate import translate_segments
 
-        start = time.perf_counter()
         terms = self.tools.terms
-        spill: SegmentSpill | None = None
-        try:
-            article, segments = _open(item, self.prepare, self.tools.scripts)
-            self.options.out.mkdir(parents=True, exist_ok=True)
-            spill = SegmentSpill(self.options.out)
-            same = SameTarget()
-            done, anything = 0, False
-            lead: list[Any] = []  # the paragraph before the part, translated already
-            for part in parts_of(segments, self.options.part):
-                read = time.perf_counter()
-                self.timings["reading"] += read - start
-                self.stage("translating", len(part), f"{done:,} done")
-                annotate(part, terms)
-                piece = replace(article, segments=part)
-                # an LLM sees the paragraph before as context, across parts too
-                self.engine.prepare([replace(article, segments=[*lead, *part])], terms.glossary)
-                self.stats.merge(translate_segments(part, self.engine, self.tm,
-                                                    terms.fingerprint, terms.glossary))
-                flag_engine_errors(part, self.engine.errors())
-                flag_empty_answers([piece], self.engine)
-                check_part(part, same)
-                anything = anything or any(seg.translate for seg in part)
-                lead = [seg for seg in part if seg.para == part[-1].para]
-                spill.append(part)
-                done += len(part)
-                start = time.perf_counter()
-                self.timings["translating"] += start - read
-            if not anything:
-                raise _nothing_to_translate(item)
-            spill.finish = same.flag
-            article.segments = spill
-            self.stage("writing", 1)
-            outcome = _finish(article, item, self.finish_for(article), spill.findings)
-            outcome.usage = self.engine.usage(outcome.stem)
-            self.timings["writing"] += time.perf_counter() - start
-        except BilingualError as exc:
-            outcome = _failed(item, exc, start)
-        except OSError as exc:  # the spill could not be written
-            if exc.errno in _DISK_FULL:
-                raise DiskFull(str(self.options.out)) from exc
-            outcome = _failed(item, BilingualError(
-                f"cannot write its segments to disk ({exc.strerror or exc})",
-                str(self.options.out), "choose another -o"), start)
-        finally:
-            if spill is not None:
-                spill.close()
-        self.record(outcome)
-        _release_memory()
+        same = SameTarget()
+        done, anything = 0, False
+        lead: list[Any] = []  # the paragraph before the part, translated already
+        start = time.perf_counter()
+        for part in parts_of(segments, self.options.part):
+            self.stage("translating", len(part), f"{done:,} done")
+            annotate(part, terms)
+            read = time.perf_counter()
+            self.timings["reading"] += read - start
+            # an LLM sees the paragraph before as context, across parts too
+            self.engine.prepare([replace(article, segments=[*lead, *part])], terms.glossary)
+            self.stats.merge(translate_segments(part, self.engine, self.tm, terms.fingerprint,
+                                                terms.glossary))
+            flag_engine_errors(part, self.engine.errors())
+            flag_empty_answers([replace(article, segments=part)], self.engine)
+            check_part(part, same)
+            anything = anything or any(seg.translate for seg in part)
+            lead = [seg for seg in part if seg.para == part[-1].para]
+            spill.append(part)
+            done += len(part)
+            start = time.perf_counter()
+            self.timings["translating"] += start - read
+        if anything and same.shared():
+            spill.rewrite(same.flag)
+        return anything
+
+    def _unspilled(self, item: Item, exc: OSError, start: float) -> Outcome:
+        if exc.errno in _DISK_FULL:
+            raise DiskFull(str(self.options.out)) from exc
+        return _failed(item, BilingualError(
+            f"cannot write its segments to disk ({exc.strerror or exc})",
+            str(self.options.out), "choose another -o"), start)
 
     def finish_for(self, article: Article) -> _Finish:
         usage = self.engine.usage(article.stem)

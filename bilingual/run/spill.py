@@ -20,14 +20,12 @@ from bilingual.records import Finding, Segment
 
 class SegmentSpill(Sequence[Segment]):
     """Segments in parts on disk. Every read is one whole part (seek, read, unpickle), so
-    several iterations may run interleaved; `finish` is applied to each segment read (the
-    article-wide QA that can only be decided once every part is in)."""
+    several iterations may run interleaved."""
 
     def __init__(self, folder: Path) -> None:
         self._file = tempfile.TemporaryFile(dir=folder)
         self._parts: list[tuple[int, int, int]] = []  # offset, bytes, segments
         self._count = 0
-        self.finish: Callable[[Segment], None] | None = None
 
     def append(self, segments: list[Segment]) -> None:
         data = pickle.dumps(segments, protocol=pickle.HIGHEST_PROTOCOL)
@@ -40,10 +38,19 @@ class SegmentSpill(Sequence[Segment]):
         offset, size, _ = self._parts[number]
         self._file.seek(offset)
         segments: list[Segment] = pickle.loads(self._file.read(size))
-        if self.finish is not None:
-            for seg in segments:
-                self.finish(seg)
         return segments
+
+    def rewrite(self, change: Callable[[Segment], None]) -> None:
+        """Apply `change` to every segment, once: each part is read, changed and written
+        again at the end of the file (the old copies are dead space, freed with the file)."""
+        for number in range(len(self._parts)):
+            segments = self._part(number)
+            for seg in segments:
+                change(seg)
+            data = pickle.dumps(segments, protocol=pickle.HIGHEST_PROTOCOL)
+            offset = self._file.seek(0, 2)
+            self._file.write(data)
+            self._parts[number] = (offset, len(data), len(segments))
 
     def parts(self) -> Iterator[list[Segment]]:
         for number in range(len(self._parts)):

@@ -300,6 +300,36 @@ def test_long_article_memory_is_its_text_not_its_records(cli, tmp_path, record):
     assert {"docx", "tmx", "xliff"} <= set(found)
 
 
+# What a further MB of each shape may cost, in MB: the text held for the structure rules and
+# the reader's parse tree while it reads (python-docx's, lxml's); many tiny lines cost their
+# per-line objects. Measured before the parts (2 → 8 MB): 14 (.docx), 28 (HTML), 40 (one
+# paragraph), 50 (tiny lines); after: about 7, 7, 3 and 20 (`python -m bench.bench_ingest`;
+# here, 1.5 → 4 MB: 10, 8, 0, 20).
+SHAPE_BOUNDS = {"docx": 13, "html": 12, "one paragraph": 8, "tiny lines": 30}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", list(SHAPE_BOUNDS))
+def test_long_article_of_each_shape_costs_its_text(cli, tmp_path, record, shape):
+    from bilingual.testing.shapes import shaped_article, text_megabytes
+
+    figures = []
+    # the first run builds the glossary's cache: a warm-up, not a figure; then two sizes,
+    # both past 1 MB (part by part, run/parts.py)
+    for mb in (0.01, 1.5, 4.0):
+        path, options = shaped_article(tmp_path, shape, gen.BODY, int(mb * 1e6))
+        run = measure(cli, "translate", path, "-o", tmp_path / "out", "--engine", "none",
+                      "--no-tm", "--no-names", *options, timeout=180)
+        assert run["code"] == 0, run
+        figures.append((text_megabytes(path), run["maxrss_mb"], path))
+    (small, small_rss, _), (big, big_rss, path) = figures[1:]
+    per_mb = (big_rss - small_rss) / (big - small)
+    record(f"{shape}: {small:.1f} MB → {small_rss:.0f} MB peak RSS, {big:.1f} MB → "
+           f"{big_rss:.0f} MB; {per_mb:.1f} MB per further MB (bound {SHAPE_BOUNDS[shape]})")
+    assert per_mb < SHAPE_BOUNDS[shape], figures
+    assert_outputs_well_formed(tmp_path / "out" / path.stem)
+
+
 # -- beyond the brief: bodies hidden in layout, lying charsets ------------------------------
 
 def test_docx_body_inside_table_kept_or_refused(cli, tmp_path):
