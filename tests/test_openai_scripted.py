@@ -69,6 +69,7 @@ class Scripted(BaseHTTPRequestHandler):
     models_status: ClassVar[int] = 200
     chats: ClassVar[list[dict[str, Any]]] = []
     hang: ClassVar[float] = 2.0
+    window: ClassVar[int] = 0  # a context window, in characters of the user message (0: none)
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -98,6 +99,8 @@ class Scripted(BaseHTTPRequestHandler):
                                        "'response_format', 'type') Input should be 'text' or "
                                        "'json_object'"}})
             return
+        if self.window and len(payload["messages"][-1]["content"]) > self.window:
+            fault = "ctx"
         status = {"429": 429, "500": 500, "401": 401, "404": 404, "ctx": 400}.get(fault)
         if status:
             message = "context_length_exceeded: too many tokens for the context" \
@@ -145,6 +148,7 @@ class QuietServer(ThreadingHTTPServer):
 @pytest.fixture
 def server() -> Iterator[str]:
     Scripted.faults, Scripted.poison, Scripted.chats = [], set(), []
+    Scripted.window = 0
     Scripted.always_drop = Scripted.refuse_schema = False
     Scripted.models_status = 200
     httpd = QuietServer(("127.0.0.1", 0), Scripted)
@@ -428,17 +432,59 @@ def test_characters_no_output_can_carry_are_dropped_from_answers(
 def test_a_long_articles_parts_keep_the_paragraph_before_as_context(
         server: str, tools: Tools, tmp_path: Path) -> None:
     """Part by part (run/parts.py), the first paragraph of a part still gets the paragraph
-    before it, Chinese and English, as every other paragraph does."""
+    before it, Chinese and English, as every other paragraph does; page furniture ending a
+    part is not taken for it."""
     paragraphs = [[f"第{n}段会议强调，要坚持和完善人民代表大会制度。",
                    f"第{n}段各级党组织要全面从严治党。"] for n in range(1, 7)]
     path = tmp_path / "long.txt"
-    path.write_text("县委召开会议\n\n" + "\n\n".join("".join(p) for p in paragraphs) + "\n",
-                    "utf-8")
+    path.write_text("县委召开会议\n\n" + "\n\n".join("".join(p) + "\n\n【打印本页】"
+                                                   for p in paragraphs) + "\n", "utf-8")
     engine = engine_for(server, group_segments=2)  # a request a paragraph
-    options = BatchOptions(out=tmp_path / "out", formats=["jsonl"], long_bytes=0, part=3)
+    options = BatchOptions(out=tmp_path / "out", formats=["jsonl"], long_bytes=0, part=4)
     result = run_batch(plan([path]), engine, None, options, tools=tools)
     assert [o.result for o in result.outcomes] == ["done"]
+    rows = [json.loads(line) for line in (tmp_path / "out" / "long" / "long.aligned.jsonl")
+            .read_text("utf-8").splitlines()]
+    assert sum(r["kind"] == "boilerplate" for r in rows) >= 5  # furniture between paragraphs
     asked = [c["messages"][1]["content"] for c in Scripted.chats]
     for before, paragraph in itertools.pairwise(paragraphs):
         [message] = [m for m in asked if f'"{paragraph[0]}"' in m.split("Segments:")[1]]
         assert f"Chinese: {' '.join(before)}\nEnglish: It " in message, message
+
+
+def _context_of(message: str) -> str:
+    head = message.split("\n\n", 1)[0]
+    return head.split("Chinese: ", 1)[1].split("\nEnglish:", 1)[0] if "Chinese: " in head \
+        else ""
+
+
+def test_the_context_is_the_end_of_a_long_paragraph_before(
+        server: str, tools: Tools, tmp_path: Path) -> None:
+    """A paragraph of many sentences before a request is not sent whole as its context (up
+    to 400 sentences: a window overflow and tokens for nothing), only its last sentences."""
+    long = [f"第{n}句会议强调要坚持和完善人民代表大会制度。" for n in range(60)]
+    path = tmp_path / "a.txt"
+    path.write_text("县委召开会议\n\n" + "".join(long) + "\n\n最后一段各级党组织要全面从严治党。\n",
+                    "utf-8")
+    run(path, tmp_path / "out", engine_for(server), tools)
+    [last] = [c["messages"][1]["content"] for c in Scripted.chats
+              if "最后一段" in c["messages"][1]["content"].split("Segments:")[1]]
+    context = _context_of(last)
+    assert context == " ".join(long[-len(context.split(" ")):])  # the paragraph's end
+    assert 0 < len(context.replace(" ", "")) <= OpenAIOptions(url="").group_chars
+
+
+def test_a_request_over_the_window_is_asked_again_without_its_context(
+        server: str, tools: Tools, tmp_path: Path) -> None:
+    """The paragraph before is a help, not a need: a request that overflows the server's
+    context window with it is asked again without it, not failed."""
+    path = tmp_path / "a.txt"
+    first = "".join(f"第{n}句会议强调要坚持和完善人民代表大会制度。" for n in range(8))
+    path.write_text(f"县委召开会议\n\n{first}\n\n最后一段各级党组织要全面从严治党。\n", "utf-8")
+    Scripted.window = 300  # each sentence fits alone, the last one not with the one before
+    result, rows = run(path, tmp_path / "out", engine_for(server, group_segments=1), tools)
+    assert not result.failed
+    assert all(r["en"] and "engine-error" not in str(flags(r)) for r in rows.values())
+    asked = [c["messages"][1]["content"] for c in Scripted.chats
+             if "最后一段" in c["messages"][1]["content"].split("Segments:")[1]]
+    assert [bool(_context_of(m)) for m in asked] == [True, False]

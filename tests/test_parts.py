@@ -302,3 +302,34 @@ def test_what_stops_a_run_stops_it_part_by_part_too(
     with pytest.raises(Interrupted, match=r"disk is full .*: 0 of 2"):
         run_batch(items, engine, None, options)
     assert len(engine.calls) == 1  # nothing translated after the stop
+
+
+def test_a_full_disk_is_told_when_the_spill_is_written_and_close_never_raises(
+        tmp_path: Path) -> None:
+    """Buffered bytes that cannot reach the disk must fail the write that made them (the run
+    then stops in one line), not a later read or the close in a `finally`, which would put a
+    traceback in place of that line."""
+    import errno
+
+    class FullDisk:
+        def __init__(self, inner) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def flush(self) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self) -> None:
+            self.inner.close()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    spill = SegmentSpill(tmp_path)
+    spill.append([_seg(1, 1)])
+    spill._file = FullDisk(spill._file)  # type: ignore[assignment]
+    with pytest.raises(OSError, match="No space"):
+        spill.append([_seg(2, 1)])
+    with pytest.raises(OSError, match="No space"):
+        spill.rewrite(lambda seg: None)
+    spill.close()  # says nothing more

@@ -90,6 +90,10 @@ class _Failed(Exception):
     """No usable answer for this request (after retries); the message says why."""
 
 
+class _TooLong(_Failed):
+    """The request does not fit the server's context window."""
+
+
 class OpenAIEngine(Engine):
     name = "openai"
     alternatives = "reask"  # the second hypothesis is the same request, naming the miss
@@ -227,7 +231,8 @@ class OpenAIEngine(Engine):
                 segs = [self._plan[k] for k in para if k in wanted
                         and self._plan[k].stem == stem and self._plan[k].para == number]
                 wanted.difference_update(s.key for s in segs)
-                context = [self._plan[k] for k in paras[number - 1]] if number else []
+                context = self._tail([self._plan[k] for k in paras[number - 1]]) if number \
+                    else []
                 self._group(units, stem, segs, context)
             if units:
                 chains[stem] = units
@@ -235,6 +240,19 @@ class OpenAIEngine(Engine):
             seg = _Seg(key, key, f"s{n + 1}", "", n, [], {})
             chains[key] = [_Unit("", [seg])]
         return chains
+
+    def _tail(self, paragraph: list[_Seg]) -> list[_Seg]:
+        """The end of the paragraph before, as context: its last sentences up to the budget
+        of a request (at least one). A long paragraph, up to 400 sentences, whole in every
+        request would overflow a model's context window and cost tokens for nothing."""
+        kept: list[_Seg] = []
+        size = 0
+        for seg in reversed(paragraph):
+            size += len(seg.source)
+            if kept and size > self.options.group_chars:
+                break
+            kept.append(seg)
+        return kept[::-1]
 
     def _group(self, units: list[_Unit], stem: str, segs: list[_Seg],
                context: list[_Seg]) -> None:
@@ -348,12 +366,19 @@ class OpenAIEngine(Engine):
         """The English by id, or None and why not."""
         ids = [i.id for i in items]
         why = ""
-        for attempt in range(attempts):
+        attempt = 0
+        while attempt < attempts:
             try:
                 content = self._chat(items, context, stem, attempt)
                 return prompt.parse_answer(content, ids), ""
             except prompt.AnswerError as exc:
                 why = f"unusable answer: {exc}"
+                attempt += 1
+            except _TooLong as exc:
+                if not context.zh:
+                    return None, str(exc)
+                # the paragraph before is a help, not a need: the same request without it
+                context, why = prompt.Context(), str(exc)
             except _Failed as exc:
                 return None, str(exc)
         return None, why
@@ -446,7 +471,7 @@ class OpenAIEngine(Engine):
             if probing and code in (400, 422, 500) and _refuses_format(response):
                 raise _Refused()
             if code == 400 and "context" in _message(response).lower():
-                raise _Failed("too long for the server's context window (n_ctx)")
+                raise _TooLong("too long for the server's context window (n_ctx)")
             if code == 429 or code >= 500:
                 if last:
                     raise _Failed(f"the server answered {code} {self.options.retries + 1} times")

@@ -458,7 +458,9 @@ class _Runner:
             flag_empty_answers([replace(article, segments=part)], self.engine)
             check_part(part, same)
             anything = anything or any(seg.translate for seg in part)
-            lead = [seg for seg in part if seg.para == part[-1].para]
+            last = next((s.para for s in reversed(part) if s.translate), None)
+            if last is not None:  # a date line or chrome at the end is no context
+                lead = [seg for seg in part if seg.para == last]
             spill.append(part)
             done += len(part)
             start = time.perf_counter()

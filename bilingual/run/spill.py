@@ -9,6 +9,7 @@ outside the output folder.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +32,7 @@ class SegmentSpill(Sequence[Segment]):
         data = pickle.dumps(segments, protocol=pickle.HIGHEST_PROTOCOL)
         offset = self._file.seek(0, 2)
         self._file.write(data)
+        self._file.flush()  # a full disk is told here, not by a later seek or the close
         self._parts.append((offset, len(data), len(segments)))
         self._count += len(segments)
 
@@ -50,6 +52,7 @@ class SegmentSpill(Sequence[Segment]):
             data = pickle.dumps(segments, protocol=pickle.HIGHEST_PROTOCOL)
             offset = self._file.seek(0, 2)
             self._file.write(data)
+            self._file.flush()
             self._parts[number] = (offset, len(data), len(segments))
 
     def parts(self) -> Iterator[list[Segment]]:
@@ -85,7 +88,10 @@ class SegmentSpill(Sequence[Segment]):
         return Findings(self)
 
     def close(self) -> None:
-        self._file.close()
+        """Never raises: the file has no name, and what went wrong (a full disk) was told
+        when it was written."""
+        with contextlib.suppress(OSError):
+            self._file.close()
 
 
 class Findings:
