@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -61,10 +62,15 @@ class Cli:
         }
 
     def __call__(self, *args: object, timeout: float = 60, cwd: Path | None = None,
-                 stdin: bytes | None = None, env: dict | None = None) -> Result:
+                 stdin: bytes | None = None, env: dict | None = None,
+                 unprivileged: bool = False) -> Result:
+        """`unprivileged`: as a user whom file permissions stop (see `without_root_powers`)."""
         argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in args]
         start = time.monotonic()
-        proc = subprocess.run([str(BIN), *argv], cwd=cwd or self.root, capture_output=True,
+        command = [str(BIN), *argv]
+        if unprivileged:
+            command = without_root_powers(command)
+        proc = subprocess.run(command, cwd=cwd or self.root, capture_output=True,
                               input=stdin if stdin is not None else b"",
                               env={**self.env, **(env or {})}, timeout=timeout)
         return Result(argv, proc.returncode, proc.stdout.decode("utf-8", "replace"),
@@ -74,6 +80,22 @@ class Cli:
                        timeout: float = 60, **kw) -> Result:
         return self("translate", *inputs, "-o", out, "--engine", "none", "--no-tm", *FAST,
                     *extra, timeout=timeout, **kw)
+
+
+# Tests run as root here, and file permissions do not stop root: its powers to ignore them
+# are two capabilities. Dropped for the command (util-linux's setpriv), root is held to the
+# mode bits like any user, so a mode-0555 folder, a 0444 TM and a mode-000 input are tried
+# for real rather than through stand-ins.
+_DAC = "-dac_override,-dac_read_search"
+
+
+def without_root_powers(command: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("root without setpriv (util-linux): permissions cannot be tried")
+    return [setpriv, f"--inh-caps={_DAC}", f"--bounding-set={_DAC}", "--", *command]
 
 
 @pytest.fixture

@@ -157,17 +157,21 @@ def test_out_on_a_read_only_file_system(tmp_path: Path) -> None:
                    "cannot write the output folder")
 
 
-@pytest.mark.skipif(ROOT, reason="root writes into mode-0555 folders")
 @pytest.mark.parametrize("where", ["out", "parent"])
-def test_out_read_only_folder(where: str, tmp_path: Path) -> None:
+def test_out_read_only_folder(where: str, tmp_path: Path, cli) -> None:
+    """Run without root's powers over file modes (conftest.without_root_powers)."""
     parent = tmp_path / "p"
     out = parent / "out"
     out.mkdir(parents=True)
     (out if where == "out" else parent).chmod(0o555)
     try:
         target = out if where == "out" else parent / "new"
-        one_line_error(translate(write(tmp_path / "a.txt"), "-o", target),
-                       "cannot write the output folder")
+        result = cli("translate", write(tmp_path / "a.txt"), "-o", target, "--engine", "none",
+                     "--no-tm", unprivileged=True)
+        assert result.returncode == 2, result
+        [error] = result.error_lines()
+        assert "cannot write the output folder" in error and "Traceback" not in result.stderr
+        assert sorted(p.name for p in out.iterdir()) == []  # nothing written
     finally:
         (out if where == "out" else parent).chmod(0o755)
 
@@ -181,20 +185,19 @@ def test_probe_runs_before_the_engine_loads(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["unreadable-bytes", "no-permission"])
-def test_unreadable_input_is_one_line_before_the_model(kind: str, tmp_path: Path) -> None:
+def test_unreadable_input_is_one_line_before_the_model(kind: str, tmp_path: Path, cli) -> None:
     if kind == "unreadable-bytes":
         bad = Path("/proc/self/mem")  # opens, but reading its first byte fails (EIO)
     else:
-        if ROOT:
-            pytest.skip("root reads mode-000 files")
         bad = write(tmp_path / "locked.txt")
         bad.chmod(0)
     good = write(tmp_path / "good.txt")
     out = tmp_path / "out"
-    result = translate(bad, good, "-o", out)
-    assert result.exit_code == 2
-    errors = [x for x in result.stderr.splitlines() if x.startswith("bilingual: error:")]
-    assert len(errors) == 1 and "cannot be read" in errors[0]
+    result = cli("translate", bad, good, "-o", out, "--engine", "none", "--no-tm",
+                 unprivileged=kind == "no-permission")  # root reads mode-000 files
+    assert result.returncode == 2, result
+    errors = result.error_lines()
+    assert len(errors) == 1 and "cannot be read" in errors[0], result
     assert (out / "good" / "good.report.json").exists()  # the rest went on
 
 
