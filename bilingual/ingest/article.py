@@ -49,7 +49,7 @@ def _block_segments(
     para: int, block: Block, scripts: ScriptConverter, input_script: str, zh_script: str
 ) -> Iterator[Segment]:
     """The block's segments; past `MAX_SENTENCES` a new paragraph starts (`para` is the
-    first paragraph's number; the caller counts them by the segments whose index is 1)."""
+    first paragraph's number; the caller goes on from the last segment's `para`)."""
     pieces = split_sentences(block.text) if block.kind in SPLIT_KINDS else [block.text]
     translate = block.kind not in NO_TRANSLATE_KINDS
     if block.kind == "meta" and set(block.meta) <= {"date", "time"}:
@@ -94,7 +94,7 @@ def article_meta(
 def open_article(
     source: Source, scripts: ScriptConverter | None = None, zh_script: str = "auto"
 ) -> tuple[Article, Iterator[Segment]]:
-    """The article's structure now, its segments one paragraph at a time: the returned
+    """The article's structure now, its segments one at a time: the returned
     `Article` has no segments yet; the iterator makes them, with their reading findings.
     A long article is never held as segment records whole (run/parts.py)."""
     scripts = scripts or ScriptConverter()

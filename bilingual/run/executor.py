@@ -16,13 +16,13 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bilingual.chars import now_utc
 from bilingual.engines.base import Engine, flag_engine_errors
 from bilingual.errors import BilingualError
 from bilingual.ingest.script import ScriptConverter
-from bilingual.records import Article, Finding, RunInfo
+from bilingual.records import Article, Finding, RunInfo, Segment
 from bilingual.run.inputs import Item, safe_text
 from bilingual.run.parts import LONG_BYTES, PART, is_long, parts_of
 from bilingual.run.stamps import settings_key, stamp_path, up_to_date, write_stamp
@@ -30,6 +30,9 @@ from bilingual.terms.annotate import TermTools, load_term_tools
 from bilingual.terms.stats import TermCounts
 from bilingual.tm import TranslationMemory
 from bilingual.translate import TranslateStats
+
+if TYPE_CHECKING:  # the spill is imported when a long article comes
+    from bilingual.run.spill import SegmentSpill
 
 CHUNK = 16  # articles translated together: big enough to batch well, small in memory
 
@@ -155,7 +158,8 @@ def _nothing_to_translate(item: Item) -> BilingualError:
                           "check that the file holds the article's text")
 
 
-def _open(item: Item, how: _Prepare, scripts: ScriptConverter) -> tuple[Article, Iterator[Any]]:
+def _open(item: Item, how: _Prepare, scripts: ScriptConverter
+          ) -> tuple[Article, Iterator[Segment]]:
     """The article's structure and its segments still to be made; checks that its DOCX may
     be rewritten."""
     from bilingual.ingest.article import open_article
@@ -431,8 +435,8 @@ class _Runner:
         self.record(outcome)
         _release_memory()
 
-    def translate_parts(self, article: Article, segments: Iterator[Any],
-                        spill: Any) -> bool:
+    def translate_parts(self, article: Article, segments: Iterator[Segment],
+                        spill: SegmentSpill) -> bool:
         """Every part of the article into the spill; whether it had anything to translate.
         The article-wide `same-target` check is decided once all parts are in, and written
         into the spill in one more pass."""
@@ -443,7 +447,7 @@ class _Runner:
         terms = self.tools.terms
         same = SameTarget()
         done, anything = 0, False
-        lead: list[Any] = []  # the paragraph before the part, translated already
+        lead: list[Segment] = []  # the paragraph before the part, translated already
         start = time.perf_counter()
         for part in parts_of(segments, self.options.part):
             self.stage("translating", len(part), f"{done:,} done")
